@@ -1,0 +1,64 @@
+# One-command setup: `make run` serves the app, `make test` runs every test.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+CHROMIUM := /usr/bin/chromium
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help install run serve test lint format clean
+
+help:
+	@echo "make run     install, migrate, create demo accounts, serve http://$(HOST):$(PORT) (DEBUG on)"
+	@echo "make test    install, make sure a Chromium is there, run every test (unit + e2e)"
+	@echo "make serve   production-like: DEBUG off, collectstatic, gunicorn + whitenoise"
+	@echo "make lint    ruff check and format check"
+	@echo "make clean   remove the virtualenv and var/ (database, media, mail)"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
+		echo "EMS needs Python 3.12 or newer (.python-version selects 3.13); '$(PYTHON)' is $$($(PYTHON) --version 2>&1)." >&2; \
+		echo "Install Python 3.13, or run: make PYTHON=/path/to/python3.13 ..." >&2; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	DJANGO_DEBUG=1 $(MANAGE) migrate --no-input
+	DJANGO_DEBUG=1 $(MANAGE) seed_demo
+	DJANGO_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+
+var/secret_key:
+	@mkdir -p var
+	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+
+serve: install var/secret_key
+	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" DJANGO_HTTPS="$${DJANGO_HTTPS:-0}"; \
+	$(MANAGE) migrate --no-input && \
+	$(MANAGE) collectstatic --no-input -v0 && \
+	$(BIN)/gunicorn --pythonpath site wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
+
+test: install
+	@if [ -x $(CHROMIUM) ]; then echo "Browser tests use $(CHROMIUM)"; \
+	else $(BIN)/python -m playwright install chromium; fi
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,67 @@
+from django import forms
+from django.contrib.auth import forms as auth_forms
+
+from .models import User, normalize_email
+
+DUPLICATE_EMAIL = "An account with this email already exists. Log in or reset your password."
+BAD_LOGIN = "That email and password don't match. Check both and try again."
+
+
+class UserFieldsMixin:
+    """Name is required, and the email is lowercased and unique whatever its letter case."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "name" in self.fields:
+            self.fields["name"].required = True
+
+    def clean_email(self) -> str:
+        email = normalize_email(self.cleaned_data["email"])
+        others = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(DUPLICATE_EMAIL, code="duplicate_email")
+        return email
+
+
+class ProfileForm(UserFieldsMixin, forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ("name", "email")
+        labels = {"name": "Your name", "email": "Email"}
+        help_texts = {"name": "Shown to organizers of events you register for."}
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+
+class SignUpForm(UserFieldsMixin, auth_forms.BaseUserCreationForm):
+    Meta = ProfileForm.Meta
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs.pop("autofocus", None)
+        self.fields["name"].widget.attrs["autofocus"] = True
+
+
+class LoginForm(auth_forms.AuthenticationForm):
+    # One message for unknown email, wrong password and inactive account alike,
+    # so the form never reveals whether an email has an account.
+    error_messages = {"invalid_login": BAD_LOGIN, "inactive": BAD_LOGIN}
+
+    username = auth_forms.UsernameField(
+        label="Email",
+        widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
+    )
+
+
+class AdminUserCreationForm(UserFieldsMixin, auth_forms.AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "name")
+
+
+class AdminUserChangeForm(UserFieldsMixin, auth_forms.UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"

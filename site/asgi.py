@@ -1,0 +1,14 @@
+"""ASGI entry point, served as e.g.: uvicorn --app-dir site asgi:application."""
+
+import os
+import sys
+from pathlib import Path
+
+# site/ is not a package (the stdlib `site` module shadows it): put it and the apps on the path.
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "site"), str(ROOT)]
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")
+
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+application = get_asgi_application()

@@ -1,0 +1,67 @@
+// EMS behaviour that htmx attributes cannot express. Loaded from 'self' under a
+// strict CSP: no inline scripts, no eval, no hx-on.
+(function () {
+  "use strict";
+
+  const TOAST_MS = 6000;
+
+  function region() {
+    return document.getElementById("messages");
+  }
+
+  function dismiss(toast) {
+    toast.classList.add("is-leaving");
+    setTimeout(() => toast.remove(), 200);
+  }
+
+  // Errors stay until closed; everything else fades after a few seconds.
+  function enhance(toast) {
+    if (toast.dataset.enhanced) return;
+    toast.dataset.enhanced = "1";
+    const text = document.createElement("span");
+    text.className = "toast-text";
+    text.append(...toast.childNodes);
+    const close = document.createElement("button");
+    close.type = "button";
+    close.className = "toast-close";
+    close.setAttribute("aria-label", "Dismiss");
+    close.textContent = "×";
+    close.addEventListener("click", () => dismiss(toast));
+    toast.append(text, close);
+    if (!toast.classList.contains("toast-error")) {
+      setTimeout(() => dismiss(toast), TOAST_MS);
+    }
+  }
+
+  function showToast(text, level) {
+    const toast = document.createElement("div");
+    toast.className = "toast toast-" + (level || "info");
+    toast.textContent = text;
+    region().append(toast);
+    enhance(toast);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    region().querySelectorAll(".toast").forEach(enhance);
+  });
+
+  // Django messages on htmx responses arrive as HX-Trigger: {"messages": {"items": [...]}}.
+  document.body.addEventListener("messages", (event) => {
+    for (const item of event.detail.items || []) showToast(item.text, item.level);
+  });
+
+  document.body.addEventListener("htmx:responseError", (event) => {
+    const xhr = event.detail.xhr;
+    if (xhr.getResponseHeader("HX-Trigger")) return;
+    showToast("Something went wrong (" + xhr.status + "). Please try again.", "error");
+  });
+
+  document.body.addEventListener("htmx:sendError", () => {
+    showToast("We couldn't reach the server. Check your connection and try again.", "error");
+  });
+
+  document.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape") return;
+    region().querySelectorAll(".toast").forEach(dismiss);
+  });
+})();

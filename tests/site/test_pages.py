@@ -1,0 +1,138 @@
+import json
+import re
+
+import pytest
+from django.contrib import messages
+from django.core.cache import caches
+from django.http import HttpResponse, HttpResponseRedirect
+from django.test import RequestFactory
+from django.urls import reverse
+from django_htmx.middleware import HtmxMiddleware
+
+from htmx_messages import HtmxMessagesMiddleware
+from resilient_cache import ResilientRedisCache
+
+pytestmark = pytest.mark.django_db
+
+
+def test_strict_csp_with_a_nonce_on_every_script(client):
+    response = client.get(reverse("home"))
+    policy = response["Content-Security-Policy"]
+    nonce = re.search(r"script-src 'self' 'nonce-([\w-]+)'", policy).group(1)
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+    assert "object-src 'none'" in policy
+    assert "frame-ancestors 'none'" in policy
+    html = response.content.decode()
+    scripts = re.findall(r"<script[^>]*>", html)
+    assert len(scripts) == 2
+    assert all(f'nonce="{nonce}"' in tag and "src=" in tag for tag in scripts)
+    assert "hx-on" not in html
+    assert '"includeIndicatorStyles": false' in html
+    assert '"allowEval": false' in html
+
+
+def test_htmx_is_served_from_our_own_static_files(client):
+    html = client.get(reverse("home")).content.decode()
+    assert re.search(r'src="/static/vendor/htmx-2\.\d+\.\d+/htmx\.min\.js"', html)
+    assert "unpkg" not in html
+    assert "cdn" not in html.lower()
+
+
+def test_csrf_token_travels_in_hx_headers(client):
+    html = client.get(reverse("home")).content.decode()
+    assert re.search(r"<body hx-headers='\{\"X-CSRFToken\": \"\w+\"\}'", html)
+
+
+def test_favicon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/favicon.svg"
+    assert 'rel="icon" href="/static/favicon.svg"' in client.get(reverse("home")).content.decode()
+
+
+def test_friendly_404(client):
+    response = client.get("/no/such/page/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html
+    assert "Browse events" in html
+
+
+def test_friendly_csrf_failure(user, password):
+    from django.test import Client
+
+    strict = Client(enforce_csrf_checks=True)
+    response = strict.post(
+        reverse("accounts:login"), {"username": user.email, "password": password}
+    )
+    assert response.status_code == 403
+    assert "Your form expired" in response.content.decode()
+
+
+def _through_middleware(request, response):
+    def view(request):
+        messages.success(request, "Saved!")
+        return response
+
+    return HtmxMiddleware(HtmxMessagesMiddleware(view))(request)
+
+
+def _request(**headers):
+    from django.contrib.messages.storage.fallback import FallbackStorage
+    from django.contrib.sessions.backends.db import SessionStore
+
+    request = RequestFactory().post("/", headers=headers)
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)
+    return request
+
+
+def test_messages_reach_htmx_responses_as_an_hx_trigger_event():
+    response = _through_middleware(_request(HX_Request="true"), HttpResponse("<p>partial</p>"))
+    assert json.loads(response["HX-Trigger"]) == {
+        "messages": {"items": [{"text": "Saved!", "level": "success"}]}
+    }
+
+
+@pytest.mark.parametrize(
+    ("headers", "response"),
+    [
+        ({}, HttpResponse("full page")),
+        ({"HX_Request": "true", "HX_Boosted": "true"}, HttpResponse("boosted")),
+        ({"HX_Request": "true"}, HttpResponseRedirect("/elsewhere/")),
+    ],
+    ids=["full page", "boosted", "redirect"],
+)
+def test_messages_stay_for_the_page_that_renders_them(headers, response):
+    request = _request(**headers)
+    result = _through_middleware(request, response)
+    assert "HX-Trigger" not in result
+    assert [str(m) for m in messages.get_messages(request)] == ["Saved!"]
+
+
+def test_full_pages_render_messages_in_the_live_region(client, user, password):
+    response = client.post(
+        reverse("accounts:login"), {"username": user.email, "password": password}, follow=True
+    )
+    html = response.content.decode()
+    assert re.search(r'id="messages"[^>]*aria-live="polite"', html)
+    assert '<div class="toast toast-success">Welcome back, Ada Lovelace.</div>' in html
+
+
+def test_redis_outage_degrades_to_cache_misses(caplog):
+    cache = ResilientRedisCache(
+        "redis://127.0.0.1:1/0", {"OPTIONS": {"socket_connect_timeout": 0.2}}
+    )
+    assert cache.get("key", "fallback") == "fallback"
+    cache.set("key", "value")
+    assert cache.get_many(["a", "b"]) == {}
+    assert cache.add("key", "value") is False
+    assert cache.delete("key") is False
+    assert "Cache unavailable" in caplog.text
+
+
+def test_the_configured_cache_works():
+    cache = caches["default"]
+    cache.set("ems-test-key", "value", 5)
+    assert cache.get("ems-test-key") == "value"
