@@ -7,6 +7,7 @@ from django.core.cache import caches
 from django.http import HttpResponse, HttpResponseRedirect
 from django.test import RequestFactory
 from django.urls import reverse
+from django.views import defaults
 from django_htmx.middleware import HtmxMiddleware
 
 from htmx_messages import HtmxMessagesMiddleware
@@ -56,6 +57,23 @@ def test_friendly_404(client):
     assert response.status_code == 404
     html = response.content.decode()
     assert "Page not found" in html
+    assert "Browse events" in html
+
+
+@pytest.mark.parametrize(
+    ("handler", "status", "title"),
+    [
+        (defaults.bad_request, 400, "Bad request"),
+        (defaults.permission_denied, 403, "You can't do that"),
+        (defaults.server_error, 500, "Something went wrong"),
+    ],
+)
+def test_friendly_error_pages(handler, status, title):
+    request = RequestFactory().get("/")
+    response = handler(request) if handler is defaults.server_error else handler(request, None)
+    assert response.status_code == status
+    html = response.content.decode()
+    assert f"<h1>{title}</h1>" in html
     assert "Browse events" in html
 
 
