@@ -42,7 +42,8 @@ var/secret_key:
 	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
 serve: install var/secret_key
-	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" DJANGO_HTTPS="$${DJANGO_HTTPS:-0}"; \
+	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" DJANGO_HTTPS="$${DJANGO_HTTPS:-0}" \
+		DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-1}"; \
 	$(MANAGE) migrate --no-input && \
 	$(MANAGE) collectstatic --no-input -v0 && \
 	$(BIN)/gunicorn --pythonpath site wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -

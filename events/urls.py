@@ -1,7 +1,17 @@
 from django.urls import path
 
-from . import views
+from . import api
+from .views import catalogue
+
+app_name = "events"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", catalogue.EventListView.as_view(), name="list"),
+    path("new/", catalogue.EventCreateView.as_view(), name="create"),
+    path("<slug:slug>/", catalogue.EventDetailView.as_view(), name="detail"),
+]
+
+api_urlpatterns = [
+    path("events/", api.EventListApi.as_view(), name="list"),
+    path("events/<slug:slug>/", api.EventDetailApi.as_view(), name="detail"),
 ]

@@ -1,11 +1,16 @@
 from django.conf import settings
-from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.generic import RedirectView
+from django.views.static import serve
+
+from events.urls import api_urlpatterns
+from events.views.catalogue import EventListView
 
 urlpatterns = [
-    path("", include("events.urls")),
+    path("", EventListView.as_view(), name="home"),
+    path("events/", include("events.urls")),
+    path("api/", include((api_urlpatterns, "api"))),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path(
@@ -14,8 +19,14 @@ urlpatterns = [
     ),
 ]
 
-if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+if settings.SERVE_MEDIA:
+    urlpatterns += [
+        re_path(
+            rf"^{settings.MEDIA_URL.lstrip('/')}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]
 
 if settings.DEBUG_TOOLBAR:
     from debug_toolbar.toolbar import debug_toolbar_urls

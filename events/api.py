@@ -1,0 +1,136 @@
+"""JSON read API. Errors are {"error": code, "detail": text} with the right status."""
+
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.views import View
+
+from .filters import EventFilter
+from .models import Event
+
+DEFAULT_PAGE_SIZE = 12
+MAX_PAGE_SIZE = 100
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, detail: str, **extra):
+        super().__init__(detail)
+        self.status, self.code, self.detail, self.extra = status, code, detail, extra
+
+
+def error_response(exc: ApiError) -> JsonResponse:
+    body = {"error": exc.code, "detail": exc.detail, **exc.extra}
+    return JsonResponse(body, status=exc.status)
+
+
+def event_json(event: Event, request) -> dict:
+    def absolute(url):
+        return request.build_absolute_uri(url) if url else None
+
+    return {
+        "slug": event.slug,
+        "title": event.title,
+        "description": event.description,
+        "url": absolute(event.get_absolute_url()),
+        "category": {"slug": event.category.slug, "name": event.category.name}
+        if event.category
+        else None,
+        "organizer": {"name": event.organizer.display_name},
+        "starts_at": timezone.localtime(event.starts_at).isoformat(),
+        "ends_at": timezone.localtime(event.ends_at).isoformat(),
+        "is_online": event.is_online,
+        "venue": event.venue,
+        "city": event.city,
+        "capacity": event.capacity,
+        "seats_taken": event.seats_taken,
+        "seats_left": event.seats_left,
+        "waitlist_enabled": event.waitlist_enabled,
+        "status": event.status,
+        "poster_url": absolute(event.poster.url if event.poster else None),
+        "poster_card_url": absolute(event.card_image.url if event.card_image else None),
+    }
+
+
+class ApiView(View):
+    http_method_names = ["get", "head", "options"]
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except Http404:
+            return error_response(ApiError(404, "not_found", "No event matches that address."))
+        except ApiError as exc:
+            return error_response(exc)
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        response = error_response(
+            ApiError(405, "method_not_allowed", f"{request.method} is not allowed here.")
+        )
+        response["Allow"] = ", ".join(m.upper() for m in self._allowed_methods())
+        return response
+
+
+class EventListApi(ApiView):
+    """GET /api/events/: the catalogue's filters, paginated with count, next and previous."""
+
+    def get(self, request):
+        filterset = EventFilter(data=request.GET, queryset=Event.objects.listed().for_cards())
+        if not filterset.is_valid():
+            raise ApiError(
+                400,
+                "invalid_filter",
+                "Some filters are invalid.",
+                fields={
+                    name: [e["message"] for e in errs]
+                    for name, errs in filterset.errors.get_json_data().items()
+                },
+            )
+        paginator = Paginator(filterset.qs, self.page_size(request))
+        try:
+            page = paginator.page(request.GET.get("page", 1))
+        except PageNotAnInteger:
+            raise ApiError(400, "invalid_page", "page must be a whole number from 1.") from None
+        except EmptyPage:
+            raise ApiError(
+                404, "page_not_found", f"There are {paginator.num_pages} pages."
+            ) from None
+        return JsonResponse(
+            {
+                "count": paginator.count,
+                "next": self.page_url(request, page.next_page_number())
+                if page.has_next()
+                else None,
+                "previous": self.page_url(request, page.previous_page_number())
+                if page.has_previous()
+                else None,
+                "results": [event_json(event, request) for event in page.object_list],
+            }
+        )
+
+    @staticmethod
+    def page_size(request) -> int:
+        raw = request.GET.get("page_size", DEFAULT_PAGE_SIZE)
+        try:
+            size = int(raw)
+        except (TypeError, ValueError):
+            size = 0
+        if not 1 <= size <= MAX_PAGE_SIZE:
+            raise ApiError(
+                400, "invalid_page_size", f"page_size must be from 1 to {MAX_PAGE_SIZE}."
+            )
+        return size
+
+    @staticmethod
+    def page_url(request, number: int) -> str:
+        query = request.GET.copy()
+        query["page"] = number
+        return request.build_absolute_uri(f"{request.path}?{query.urlencode()}")
+
+
+class EventDetailApi(ApiView):
+    """GET /api/events/<slug>/."""
+
+    def get(self, request, slug):
+        queryset = Event.objects.visible_to(request.user).for_cards()
+        return JsonResponse(event_json(get_object_or_404(queryset, slug=slug), request))

@@ -1,0 +1,145 @@
+"""The catalogue's filters, shared by the event list page and the JSON API."""
+
+from datetime import datetime, time, timedelta
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+
+from .models import Category, Event
+
+WHEN_CHOICES = [
+    ("today", "Today"),
+    ("weekend", "This weekend"),
+    ("week", "Next 7 days"),
+    ("month", "This month"),
+]
+FORMAT_CHOICES = [("online", "Online"), ("in_person", "In person")]
+ORDERINGS = {
+    "soonest": ("starts_at", "pk"),
+    "newest": ("-created_at", "-pk"),
+    "popular": ("-seats_taken", "starts_at", "pk"),
+}
+ORDERING_CHOICES = [("soonest", "Soonest"), ("newest", "Newest"), ("popular", "Most popular")]
+
+
+def _midnight(day) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def when_range(preset: str, today=None) -> tuple[datetime, datetime]:
+    """The [start, end) window of a date preset, in the site's time zone."""
+    today = today or timezone.localdate()
+    if preset == "today":
+        start, days = today, 1
+    elif preset == "weekend":
+        # Saturday and Sunday of this week (on a Sunday, yesterday and today).
+        start, days = today + timedelta(days=5 - today.weekday()), 2
+    elif preset == "week":
+        start, days = today, 7
+    else:
+        start = today.replace(day=1)
+        days = ((start + timedelta(days=32)).replace(day=1) - start).days
+    return _midnight(start), _midnight(start + timedelta(days=days))
+
+
+class EventFilterForm(forms.Form):
+    def clean(self):
+        cleaned = super().clean()
+        date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        if date_from and date_to and date_to < date_from:
+            self.add_error("date_to", "The end date is before the start date.")
+        return cleaned
+
+
+class EventFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label="Search",
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "Search events, venues, cities"}
+        ),
+    )
+    category = django_filters.ModelChoiceFilter(
+        queryset=Category.objects.all(), to_field_name="slug", empty_label="All categories"
+    )
+    when = django_filters.ChoiceFilter(
+        choices=WHEN_CHOICES, method="filter_when", empty_label="Any date", label="When"
+    )
+    date_from = django_filters.DateFilter(
+        field_name="starts_at",
+        lookup_expr="date__gte",
+        label="From",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = django_filters.DateFilter(
+        field_name="starts_at",
+        lookup_expr="date__lte",
+        label="To",
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    city = django_filters.ChoiceFilter(choices=[], empty_label="All cities")
+    format = django_filters.ChoiceFilter(
+        choices=FORMAT_CHOICES,
+        method="filter_format",
+        empty_label="Online and in person",
+        label="Format",
+    )
+    seats = django_filters.BooleanFilter(
+        method="filter_seats", label="Only with seats left", widget=forms.CheckboxInput
+    )
+    past = django_filters.BooleanFilter(
+        method="filter_past", label="Include past events", widget=forms.CheckboxInput
+    )
+    organizer = django_filters.NumberFilter(field_name="organizer_id", widget=forms.HiddenInput)
+    ordering = django_filters.ChoiceFilter(
+        choices=ORDERING_CHOICES, method="filter_ordering", empty_label=None, label="Sort by"
+    )
+
+    class Meta:
+        model = Event
+        fields = []
+        form = EventFilterForm
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Read once per request: a callable would be re-run on validation and on render.
+        cities = Event.objects.listed().exclude(city="").order_by("city").distinct()
+        self.filters["city"].extra["choices"] = [
+            (city, city) for city in cities.values_list("city", flat=True)
+        ]
+
+    def filter_queryset(self, queryset):
+        cleaned = self.form.cleaned_data
+        if not cleaned.get("past"):
+            queryset = queryset.upcoming()
+        queryset = queryset.order_by(*ORDERINGS[cleaned.get("ordering") or "soonest"])
+        return super().filter_queryset(queryset)
+
+    def filter_search(self, queryset, name, value):
+        for word in value.split()[:8]:
+            queryset = queryset.filter(
+                Q(title__icontains=word)
+                | Q(description__icontains=word)
+                | Q(venue__icontains=word)
+                | Q(city__icontains=word)
+            )
+        return queryset
+
+    def filter_when(self, queryset, name, value):
+        start, end = when_range(value)
+        return queryset.filter(starts_at__lt=end, ends_at__gt=start)
+
+    def filter_format(self, queryset, name, value):
+        return queryset.filter(is_online=value == "online")
+
+    def filter_seats(self, queryset, name, value):
+        return queryset.with_seats_left() if value else queryset
+
+    def filter_past(self, queryset, name, value):
+        return queryset  # applied in filter_queryset, where "not past" is the default
+
+    def filter_ordering(self, queryset, name, value):
+        return queryset  # applied in filter_queryset, where "soonest" is the default

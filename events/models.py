@@ -1,0 +1,160 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+
+
+class Category(models.Model):
+    name = models.CharField(max_length=60, unique=True)
+    slug = models.SlugField(max_length=60, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self):
+        """Live events: published and not cancelled."""
+        return self.filter(status=Event.Status.PUBLISHED)
+
+    def listed(self):
+        """What the public catalogue shows: published events, and cancelled ones marked so."""
+        return self.filter(status__in=Event.LISTED)
+
+    def visible_to(self, user):
+        """Listed events, plus drafts for their organizer and for staff."""
+        if user.is_staff:
+            return self.all()
+        if user.is_authenticated:
+            return self.filter(Q(status__in=Event.LISTED) | Q(organizer=user))
+        return self.listed()
+
+    def upcoming(self):
+        """Events that have not ended, so one in progress still shows."""
+        return self.filter(ends_at__gt=timezone.now())
+
+    def past(self):
+        return self.filter(ends_at__lte=timezone.now())
+
+    def with_seats_left(self):
+        return self.filter(seats_taken__lt=F("capacity"))
+
+    def for_cards(self):
+        """Everything an event card shows, in the same query."""
+        return self.select_related("category", "organizer")
+
+
+class Event(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CANCELLED = "cancelled", "Cancelled"
+
+    LISTED = (Status.PUBLISHED, Status.CANCELLED)
+
+    organizer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="organized_events"
+    )
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True, editable=False)
+    description = models.TextField()
+    category = models.ForeignKey(
+        Category, on_delete=models.SET_NULL, null=True, blank=True, related_name="events"
+    )
+    starts_at = models.DateTimeField("starts")
+    ends_at = models.DateTimeField("ends")
+    venue = models.CharField(max_length=200, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    is_online = models.BooleanField("online event", default=False)
+    online_url = models.URLField(
+        "online link", blank=True, help_text="Shown only to registered attendees."
+    )
+    poster = models.ImageField(upload_to="posters/", blank=True)
+    poster_card = models.ImageField(upload_to="posters/cards/", blank=True, editable=False)
+    capacity = models.PositiveIntegerField()
+    seats_taken = models.PositiveIntegerField(default=0, editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    waitlist_enabled = models.BooleanField("waitlist", default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(seats_taken__gte=0) & Q(seats_taken__lte=F("capacity")),
+                name="event_seats_within_capacity",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(condition=Q(capacity__gt=0), name="event_capacity_positive"),
+        ]
+        indexes = [
+            # One per filter and ordering the catalogue offers, led by status
+            # because every public query filters on it.
+            models.Index(fields=["status", "starts_at"], name="event_status_starts"),
+            models.Index(fields=["status", "ends_at"], name="event_status_ends"),
+            models.Index(fields=["category", "starts_at"], name="event_category_starts"),
+            models.Index(fields=["city", "starts_at"], name="event_city_starts"),
+            models.Index(fields=["organizer", "starts_at"], name="event_organizer_starts"),
+            models.Index(fields=["status", "-created_at"], name="event_status_newest"),
+            models.Index(fields=["status", "-seats_taken"], name="event_status_popular"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self.unique_slug()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("events:detail", kwargs={"slug": self.slug})
+
+    def unique_slug(self) -> str:
+        base = slugify(self.title)[:200].strip("-") or "event"
+        taken = set(Event.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+        slug, n = base, 2
+        while slug in taken:
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    @property
+    def seats_left(self) -> int:
+        return self.capacity - self.seats_taken
+
+    @property
+    def is_full(self) -> bool:
+        return self.seats_taken >= self.capacity
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at <= timezone.now()
+
+    @property
+    def location(self) -> str:
+        if self.is_online:
+            return "Online"
+        return ", ".join(part for part in (self.venue, self.city) if part)
+
+    @property
+    def card_image(self):
+        return self.poster_card or self.poster or None

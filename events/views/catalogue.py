@@ -1,0 +1,65 @@
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.shortcuts import redirect
+from django.views.generic import CreateView, DetailView
+from django_filters.views import FilterView
+from django_htmx.http import HttpResponseClientRedirect
+
+from .. import services
+from ..filters import EventFilter
+from ..forms import EventForm
+from ..models import Event
+from .mixins import HtmxPartialMixin
+
+
+class EventListView(HtmxPartialMixin, FilterView):
+    filterset_class = EventFilter
+    template_name = "events/event_list.html"
+    partial_name = "results"
+    paginate_by = 12
+    # Invalid filters are shown as errors while the valid ones still apply.
+    strict = False
+
+    def get_queryset(self):
+        return Event.objects.listed().for_cards()
+
+    def get_filterset_kwargs(self, filterset_class):
+        # Always bound, so the defaults (upcoming only, soonest first) apply to a bare URL.
+        return super().get_filterset_kwargs(filterset_class) | {"data": self.request.GET}
+
+    def paginate_queryset(self, queryset, page_size):
+        # page=abc shows the first page and page=99999 the last, instead of a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class EventDetailView(DetailView):
+    template_name = "events/event_detail.html"
+    context_object_name = "event"
+
+    def get_queryset(self):
+        return Event.objects.visible_to(self.request.user).for_cards()
+
+
+class EventCreateView(LoginRequiredMixin, HtmxPartialMixin, CreateView):
+    form_class = EventForm
+    template_name = "events/event_form.html"
+    partial_name = "event-form"
+
+    def form_valid(self, form):
+        publish = "publish" in self.request.POST
+        self.object = services.create_event(
+            organizer=self.request.user,
+            event=form.save(commit=False),
+            poster=form.cleaned_data.get("poster"),
+            publish=publish,
+        )
+        messages.success(
+            self.request,
+            "Your event is published."
+            if publish
+            else "Your draft is saved. Publish it when ready.",
+        )
+        url = self.object.get_absolute_url()
+        return HttpResponseClientRedirect(url) if self.request.htmx else redirect(url)
