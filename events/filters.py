@@ -62,8 +62,8 @@ class EventFilter(django_filters.FilterSet):
             attrs={"type": "search", "placeholder": "Search events, venues, cities"}
         ),
     )
-    category = django_filters.ModelChoiceFilter(
-        queryset=Category.objects.all(), to_field_name="slug", empty_label="All categories"
+    category = django_filters.ChoiceFilter(
+        field_name="category__slug", choices=[], empty_label="All categories"
     )
     when = django_filters.ChoiceFilter(
         choices=WHEN_CHOICES, method="filter_when", empty_label="Any date", label="When"
@@ -105,11 +105,13 @@ class EventFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Read once per request: a callable would be re-run on validation and on render.
+        # Read once per request: callables or querysets would be re-run on validation
+        # and on every render of the choices.
+        self.categories = list(Category.objects.values_list("slug", "name"))
         cities = Event.objects.listed().exclude(city="").order_by("city").distinct()
-        self.filters["city"].extra["choices"] = [
-            (city, city) for city in cities.values_list("city", flat=True)
-        ]
+        self.cities = [(city, city) for city in cities.values_list("city", flat=True)]
+        self.filters["category"].extra["choices"] = self.categories
+        self.filters["city"].extra["choices"] = self.cities
 
     def filter_queryset(self, queryset):
         cleaned = self.form.cleaned_data
