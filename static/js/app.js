@@ -50,6 +50,15 @@
     for (const item of event.detail.items || []) showToast(item.text, item.level);
   });
 
+  // GET forms send only the filters in use, so pushed and shared URLs stay short.
+  document.body.addEventListener("htmx:configRequest", (event) => {
+    if (event.detail.verb !== "get") return;
+    const data = event.detail.formData;
+    for (const [name, value] of [...data.entries()]) {
+      if (value === "") data.delete(name);
+    }
+  });
+
   document.body.addEventListener("htmx:responseError", (event) => {
     const xhr = event.detail.xhr;
     if (xhr.getResponseHeader("HX-Trigger")) return;
