@@ -63,7 +63,7 @@ class EventFilter(django_filters.FilterSet):
         ),
     )
     category = django_filters.ChoiceFilter(
-        field_name="category__slug", choices=[], empty_label="All categories"
+        field_name="category__slug", choices=[], empty_label="All categories", label="Category"
     )
     when = django_filters.ChoiceFilter(
         choices=WHEN_CHOICES, method="filter_when", empty_label="Any date", label="When"
