@@ -1,0 +1,30 @@
+from django.contrib import admin
+
+from .models import Category, Event
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["title", "organizer", "starts_at", "city", "is_online", "status", "seats"]
+    list_filter = ["status", "category", "is_online", "waitlist_enabled", "city"]
+    search_fields = ["title", "description", "venue", "city", "organizer__email", "organizer__name"]
+    date_hierarchy = "starts_at"
+    list_select_related = ["organizer", "category"]
+    autocomplete_fields = ["organizer"]
+    readonly_fields = ["slug", "seats_taken", "created_at", "updated_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # Capacity moves with seat counts under a lock (events.services), never here.
+        fields = super().get_readonly_fields(request, obj)
+        return [*fields, "capacity"] if obj else fields
+
+    @admin.display(description="seats", ordering="seats_taken")
+    def seats(self, event: Event) -> str:
+        return f"{event.seats_taken} / {event.capacity}"
