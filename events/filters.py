@@ -113,13 +113,6 @@ class EventFilter(django_filters.FilterSet):
         self.filters["category"].extra["choices"] = self.categories
         self.filters["city"].extra["choices"] = self.cities
 
-    def filter_queryset(self, queryset):
-        cleaned = self.form.cleaned_data
-        if not cleaned.get("past"):
-            queryset = queryset.upcoming()
-        queryset = queryset.order_by(*ORDERINGS[cleaned.get("ordering") or "soonest"])
-        return super().filter_queryset(queryset)
-
     def filter_search(self, queryset, name, value):
         for word in value.split()[:8]:
             queryset = queryset.filter(
@@ -141,7 +134,9 @@ class EventFilter(django_filters.FilterSet):
         return queryset.with_seats_left() if value else queryset
 
     def filter_past(self, queryset, name, value):
-        return queryset  # applied in filter_queryset, where "not past" is the default
+        # An unchecked box is False, not empty, so this runs on every request.
+        return queryset if value else queryset.upcoming()
 
     def filter_ordering(self, queryset, name, value):
-        return queryset  # applied in filter_queryset, where "soonest" is the default
+        # Without a valid choice, Event.Meta.ordering (soonest first) applies.
+        return queryset.order_by(*ORDERINGS[value])
