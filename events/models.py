@@ -188,3 +188,100 @@ class Event(models.Model):
     @property
     def card_image(self):
         return self.poster_card or self.poster or None
+
+
+class RegistrationStatus(models.TextChoices):
+    CONFIRMED = "confirmed", "Confirmed"
+    WAITLISTED = "waitlisted", "Waitlisted"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=ACTIVE)
+
+    def confirmed(self):
+        return self.filter(status=RegistrationStatus.CONFIRMED)
+
+    def waitlist(self):
+        """Waitlisted registrations, first come first served."""
+        return self.filter(status=RegistrationStatus.WAITLISTED).order_by("created_at", "pk")
+
+    def with_waitlist_position(self):
+        """Annotate `position`: 1 for the head of its event's waitlist (None if not waitlisted)."""
+        ahead = (
+            Registration.objects.filter(
+                event=models.OuterRef("event"), status=RegistrationStatus.WAITLISTED
+            )
+            .filter(
+                Q(created_at__lt=models.OuterRef("created_at"))
+                | Q(created_at=models.OuterRef("created_at"), pk__lt=models.OuterRef("pk"))
+            )
+            .order_by()
+            .values("event")
+            .annotate(n=models.Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            position=models.Case(
+                models.When(
+                    status=RegistrationStatus.WAITLISTED,
+                    then=models.functions.Coalesce(models.Subquery(ahead), 0) + 1,
+                ),
+                default=None,
+            )
+        )
+
+
+class Registration(models.Model):
+    Status = RegistrationStatus
+
+    # Indexed through the composite indexes in Meta, which lead with these keys.
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="registrations", db_index=False
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        db_index=False,
+    )
+    status = models.CharField(max_length=10, choices=RegistrationStatus.choices)
+    # The waitlist queue order: a re-registration is a new row, so it queues anew.
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    checked_in_at = models.DateTimeField(null=True, blank=True)
+    # iCalendar SEQUENCE: bumped whenever the attendee's calendar entry changes.
+    sequence = models.PositiveIntegerField(default=0)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "user"],
+                condition=Q(status__in=ACTIVE),
+                name="registration_one_active_per_user",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["event", "status", "created_at"], name="registration_queue"),
+            models.Index(fields=["user", "status"], name="registration_user_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.event} ({self.status})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == RegistrationStatus.CONFIRMED
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.status == RegistrationStatus.WAITLISTED

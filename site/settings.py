@@ -75,6 +75,8 @@ ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 SITE_NAME = os.environ.get("EMS_SITE_NAME", "EMS")
+# Absolute links in emails and calendar files, which have no request to build them from.
+SITE_URL = os.environ.get("EMS_SITE_URL", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
     "accounts",
@@ -222,6 +224,9 @@ MAILERS = {
         os.environ.get("EMAIL_URL") or ("console:" if DEBUG else f"file://{VAR_DIR / 'mail'}")
     )
 }
+
+# Background tasks (emails) run through Django's tasks framework, in-process by default.
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
 # Security
 SECURE_CSP = {

@@ -1,0 +1,46 @@
+"""Registration emails: plain text and HTML, with a calendar file for confirmations."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from .calendar import registration_ics
+from .models import Registration
+
+logger = logging.getLogger(__name__)
+
+SUBJECTS = {
+    "confirmed": "You're registered: {title}",
+    "waitlisted": "You're on the waitlist: {title}",
+    "promoted": "A seat opened up, you're in: {title}",
+    "cancelled": "Registration cancelled: {title}",
+}
+WITH_CALENDAR = {"confirmed", "promoted"}
+
+
+def send_registration_email(registration: Registration, kind: str) -> None:
+    event = registration.event
+    context = {
+        "kind": kind,
+        "registration": registration,
+        "event": event,
+        "user": registration.user,
+        "event_url": settings.SITE_URL + event.get_absolute_url(),
+        "site_name": settings.SITE_NAME,
+    }
+    message = EmailMultiAlternatives(
+        subject=SUBJECTS[kind].format(title=event.title),
+        body=render_to_string("emails/registration.txt", context),
+        to=[registration.user.email],
+    )
+    message.attach_alternative(render_to_string("emails/registration.html", context), "text/html")
+    if kind in WITH_CALENDAR:
+        message.attach("event.ics", registration_ics(registration), "text/calendar; method=REQUEST")
+    try:
+        message.send()
+    except Exception:
+        # The registration is committed; a mail outage must not undo or hide it.
+        logger.exception("Could not send %s email for registration %s", kind, registration.pk)
+        raise
