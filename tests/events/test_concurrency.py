@@ -1,0 +1,99 @@
+"""Real threads, each with its own database connection, racing for the same seats.
+
+On PostgreSQL the event row lock serialises them; on SQLite the IMMEDIATE
+transaction's write lock does. Either way the invariant must hold.
+"""
+
+import threading
+
+import pytest
+from django.db import connection
+
+from events import services
+from events.models import Event, Registration
+from tests.factories import EventFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def race(calls):
+    """Start every call at the same moment, each in its own thread and connection."""
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(index, call):
+        try:
+            barrier.wait(timeout=60)
+            results[index] = call()
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=item) for item in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def registering(users, event):
+    return [lambda user=user: services.register(user=user, event=event) for user in users]
+
+
+def assert_invariant(event):
+    event.refresh_from_db()
+    assert event.seats_taken == event.registrations.confirmed().count() <= event.capacity
+
+
+def test_100_people_race_for_25_seats_with_a_waitlist():
+    event = EventFactory(capacity=25, waitlist_enabled=True)
+    users = UserFactory.create_batch(100)
+    results = race(registering(users, event))
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert errors == []
+    assert sum(r.is_confirmed for r in results) == 25
+    assert sum(r.is_waitlisted for r in results) == 75
+    assert_invariant(event)
+    assert event.seats_taken == 25
+    # Arrival order: every confirmed seat was taken before the first waitlist place.
+    queue = list(event.registrations.order_by("created_at", "pk").values_list("status", flat=True))
+    assert queue == ["confirmed"] * 25 + ["waitlisted"] * 75
+
+
+def test_100_people_race_for_25_seats_without_a_waitlist():
+    event = EventFactory(capacity=25, waitlist_enabled=False)
+    results = race(registering(UserFactory.create_batch(100), event))
+    assert sum(isinstance(r, Registration) and r.is_confirmed for r in results) == 25
+    assert sum(isinstance(r, services.EventFull) for r in results) == 75
+    assert all(isinstance(r, Registration | services.EventFull) for r in results)
+    assert_invariant(event)
+    assert event.registrations.count() == 25
+
+
+def test_cancels_and_registrations_at_once_keep_the_invariant():
+    event = EventFactory(capacity=25, waitlist_enabled=True)
+    holders = UserFactory.create_batch(30)  # 25 seats taken, 5 waiting
+    for user in holders:
+        services.register(user=user, event=event)
+    newcomers = UserFactory.create_batch(30)
+    cancels = [
+        lambda user=user: services.cancel_registration(user=user, event=event)
+        for user in holders[:15]
+    ]
+    results = race(cancels + registering(newcomers, event))
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert_invariant(event)
+    assert event.seats_taken == 25
+    assert event.registrations.waitlist().count() == 30 + 30 - 15 - 25
+
+
+def test_the_same_person_clicking_from_10_tabs_gets_one_registration():
+    event, user = EventFactory(capacity=5), UserFactory()
+    results = race(registering([user] * 10, event))
+    assert sum(isinstance(r, Registration) for r in results) == 1
+    assert sum(isinstance(r, services.AlreadyRegistered) for r in results) == 9
+    assert event.registrations.active().filter(user=user).count() == 1
+    assert_invariant(event)
+    assert Event.objects.get(pk=event.pk).seats_taken == 1
