@@ -176,6 +176,10 @@ class Event(models.Model):
         return self.status == self.Status.DRAFT
 
     @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
     def is_past(self) -> bool:
         return self.ends_at <= timezone.now()
 

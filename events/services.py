@@ -104,31 +104,29 @@ def _notify(registration: Registration, kind: str) -> None:
 
 def register(*, user, event: Event) -> Registration:
     """Take a seat, or a waitlist place when the event is full and has a waitlist."""
-    with transaction.atomic():
-        event = _lock(event)
-        _check_open(event)
-        if Registration.objects.active().filter(event=event, user=user).exists():
-            raise AlreadyRegistered("You're already registered for this event.")
-        now = timezone.now()
-        if event.seats_taken < event.capacity:
-            status, confirmed_at = Registration.Status.CONFIRMED, now
-            Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + 1)
-        elif event.waitlist_enabled:
-            status, confirmed_at = Registration.Status.WAITLISTED, None
-        else:
-            raise EventFull("Sorry, this event is full.")
-        try:
-            with transaction.atomic():
-                registration = Registration.objects.create(
-                    event=event,
-                    user=user,
-                    status=status,
-                    created_at=now,
-                    confirmed_at=confirmed_at,
-                )
-        except IntegrityError:
-            # The partial unique constraint: a concurrent request by the same user won.
-            raise AlreadyRegistered("You're already registered for this event.") from None
+    try:
+        with transaction.atomic():
+            event = _lock(event)
+            _check_open(event)
+            # Under the lock, a second request by the same user waits here and then
+            # sees the first one's registration.
+            if Registration.objects.active().filter(event=event, user=user).exists():
+                raise AlreadyRegistered("You're already registered for this event.")
+            now = timezone.now()
+            if event.seats_taken < event.capacity:
+                status, confirmed_at = Registration.Status.CONFIRMED, now
+                Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + 1)
+            elif event.waitlist_enabled:
+                status, confirmed_at = Registration.Status.WAITLISTED, None
+            else:
+                raise EventFull("Sorry, this event is full.")
+            registration = Registration.objects.create(
+                event=event, user=user, status=status, created_at=now, confirmed_at=confirmed_at
+            )
+    except IntegrityError:
+        # The partial unique constraint, the last line of defence, refused a second
+        # active registration; the whole transaction rolled back.
+        raise AlreadyRegistered("You're already registered for this event.") from None
     _notify(registration, "confirmed" if registration.is_confirmed else "waitlisted")
     return registration
 

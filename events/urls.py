@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import api
-from .views import catalogue
+from .views import catalogue, registration
 
 app_name = "events"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("", catalogue.EventListView.as_view(), name="list"),
     path("new/", catalogue.EventCreateView.as_view(), name="create"),
     path("<slug:slug>/", catalogue.EventDetailView.as_view(), name="detail"),
+    path("<slug:slug>/register/", registration.RegisterView.as_view(), name="register"),
+    path("<slug:slug>/cancel/", registration.CancelRegistrationView.as_view(), name="cancel"),
 ]
 
 api_urlpatterns = [

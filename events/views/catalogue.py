@@ -10,6 +10,7 @@ from ..filters import EventFilter
 from ..forms import EventForm
 from ..models import Event
 from .mixins import HtmxPartialMixin
+from .registration import active_registration
 
 
 class EventListView(HtmxPartialMixin, FilterView):
@@ -40,6 +41,10 @@ class EventDetailView(DetailView):
 
     def get_queryset(self):
         return Event.objects.visible_to(self.request.user).for_cards()
+
+    def get_context_data(self, **kwargs):
+        registration = active_registration(self.request.user, self.object)
+        return super().get_context_data(registration=registration, **kwargs)
 
 
 class EventCreateView(LoginRequiredMixin, HtmxPartialMixin, CreateView):
