@@ -1,13 +1,15 @@
-"""JSON read API. Errors are {"error": code, "detail": text} with the right status."""
+"""JSON API: reads, plus registration for a logged-in session with CSRF. Errors are
+{"error": code, "detail": text} with the right status."""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.views import View
+from django.views import View, csrf
 
+from . import services
 from .filters import EventFilter
-from .models import Event
+from .models import Event, Registration
 
 DEFAULT_PAGE_SIZE = 12
 MAX_PAGE_SIZE = 100
@@ -134,3 +136,79 @@ class EventDetailApi(ApiView):
     def get(self, request, slug):
         queryset = Event.objects.visible_to(request.user).for_cards()
         return JsonResponse(event_json(get_object_or_404(queryset, slug=slug), request))
+
+
+def availability_json(event: Event) -> dict:
+    return {
+        "capacity": event.capacity,
+        "seats_taken": event.seats_taken,
+        "seats_left": event.seats_left,
+        "waitlist_length": event.registrations.waitlist().count(),
+        "status": event.status,
+    }
+
+
+class EventAvailabilityApi(ApiView):
+    """GET /api/events/<slug>/availability/."""
+
+    def get(self, request, slug):
+        event = get_object_or_404(Event.objects.visible_to(request.user), slug=slug)
+        return JsonResponse(availability_json(event))
+
+
+class RegistrationApi(ApiView):
+    """POST registers the session's user, DELETE cancels. Session auth with CSRF."""
+
+    http_method_names = ["post", "delete", "options"]
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.method in ("POST", "DELETE") and not request.user.is_authenticated:
+            return error_response(ApiError(401, "not_authenticated", "Log in to register."))
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, slug):
+        event = self.event(request, slug)
+        registration = self.perform(services.register, event)
+        status = 201 if registration.is_confirmed else 202
+        return JsonResponse(self.body(registration, event), status=status)
+
+    def delete(self, request, slug):
+        event = self.event(request, slug)
+        registration = self.perform(services.cancel_registration, event)
+        return JsonResponse(self.body(registration, event))
+
+    @staticmethod
+    def event(request, slug) -> Event:
+        return get_object_or_404(Event.objects.visible_to(request.user), slug=slug)
+
+    def perform(self, action, event):
+        try:
+            return action(user=self.request.user, event=event)
+        except services.RegistrationError as exc:
+            raise ApiError(exc.status, exc.code, exc.message) from None
+
+    def body(self, registration, event) -> dict:
+        event.refresh_from_db()
+        position = None
+        if registration.is_waitlisted:
+            position = (
+                Registration.objects.filter(pk=registration.pk)
+                .with_waitlist_position()
+                .values_list("position", flat=True)
+                .get()
+            )
+        return {
+            "event": event.slug,
+            "status": registration.status,
+            "waitlist_position": position,
+            "availability": availability_json(event),
+        }
+
+
+def csrf_failure(request, reason=""):
+    """JSON for the API, the friendly page for everything else."""
+    if request.path.startswith("/api/"):
+        return error_response(
+            ApiError(403, "csrf_failed", "Send the CSRF token in the X-CSRFToken header.")
+        )
+    return csrf.csrf_failure(request, reason=reason, template_name="403_csrf.html")

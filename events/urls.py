@@ -16,4 +16,10 @@ urlpatterns = [
 api_urlpatterns = [
     path("events/", api.EventListApi.as_view(), name="list"),
     path("events/<slug:slug>/", api.EventDetailApi.as_view(), name="detail"),
+    path(
+        "events/<slug:slug>/availability/",
+        api.EventAvailabilityApi.as_view(),
+        name="availability",
+    ),
+    path("events/<slug:slug>/registration/", api.RegistrationApi.as_view(), name="registration"),
 ]
