@@ -1,0 +1,109 @@
+import re
+
+import pytest
+from django.core import mail
+from playwright.sync_api import Browser, Page, expect
+
+from events import services
+from tests.factories import PASSWORD, EventFactory, UserFactory
+
+MARKER = "window.__noReload = 'still here'"
+
+
+def log_in(page: Page, email: str):
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+def panel(page: Page):
+    return page.get_by_role("region", name="Registration")
+
+
+def seats(page: Page):
+    return page.get_by_role("complementary", name="Event details").locator(".seat-count")
+
+
+@pytest.fixture
+def attendee(db):
+    return UserFactory(email="ada@example.com", name="Ada")
+
+
+def test_register_and_cancel_in_page(page: Page, attendee):
+    event = EventFactory(title="Rust workshop", capacity=10)
+    log_in(page, attendee.email)
+    page.goto(event.get_absolute_url())
+    page.evaluate(MARKER)
+    expect(seats(page)).to_have_text("10 of 10 left")
+
+    panel(page).get_by_role("button", name="Register").click()
+    expect(panel(page)).to_contain_text("You're registered.")
+    expect(seats(page)).to_have_text("9 of 10 left")
+    expect(page.get_by_role("status")).to_contain_text("You're registered. See you there!")
+    assert page.evaluate("window.__noReload") == "still here"
+    assert mail.outbox[-1].subject == "You're registered: Rust workshop"
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    panel(page).get_by_role("button", name="Cancel registration").click()
+    expect(panel(page)).to_contain_text("Free · 10 seats left")
+    expect(seats(page)).to_have_text("10 of 10 left")
+    expect(page.get_by_role("status")).to_contain_text("Your registration is cancelled.")
+    assert page.evaluate("window.__noReload") == "still here"
+
+
+def test_dismissing_the_cancel_confirmation_keeps_the_seat(page: Page, attendee):
+    event = EventFactory()
+    services.register(user=attendee, event=event)
+    log_in(page, attendee.email)
+    page.goto(event.get_absolute_url())
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    panel(page).get_by_role("button", name="Cancel registration").click()
+    expect(panel(page)).to_contain_text("You're registered.")
+    assert event.registrations.active().count() == 1
+
+
+def test_full_event_waitlist_and_promotion(page: Page, attendee):
+    event = EventFactory(title="Jazz night", capacity=1, waitlist_enabled=True)
+    holder = UserFactory()
+    services.register(user=holder, event=event)
+    log_in(page, attendee.email)
+    page.goto(event.get_absolute_url())
+    expect(panel(page)).to_contain_text("Event full.")
+
+    panel(page).get_by_role("button", name="Join the waitlist").click()
+    expect(panel(page)).to_contain_text("You're #1 on the waitlist.")
+
+    services.cancel_registration(user=holder, event=event)
+    page.reload()
+    expect(panel(page)).to_contain_text("You're registered.")
+    promoted = [m for m in mail.outbox if m.to == [attendee.email]]
+    assert promoted[-1].subject == "A seat opened up, you're in: Jazz night"
+
+
+def test_anonymous_click_logs_in_and_comes_back(page: Page, attendee):
+    event = EventFactory(title="Book club")
+    page.goto(event.get_absolute_url())
+    panel(page).get_by_role("button", name="Register").click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
+    page.get_by_label("Email").fill(attendee.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page).to_have_url(re.compile(re.escape(event.get_absolute_url()) + "$"))
+    panel(page).get_by_role("button", name="Register").click()
+    expect(panel(page)).to_contain_text("You're registered.")
+
+
+def test_register_without_javascript(browser: Browser, base_url, attendee):
+    event = EventFactory(title="No-JS meetup", capacity=3)
+    context = browser.new_context(java_script_enabled=False, base_url=base_url)
+    page = context.new_page()
+    log_in(page, attendee.email)
+    page.goto(event.get_absolute_url())
+    panel(page).get_by_role("button", name="Register").click()
+    expect(page).to_have_url(re.compile(re.escape(event.get_absolute_url()) + "$"))
+    expect(panel(page)).to_contain_text("You're registered.")
+    expect(page.get_by_role("status")).to_contain_text("You're registered. See you there!")
+    expect(seats(page)).to_have_text("2 of 3 left")
+    context.close()
