@@ -263,4 +263,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # Django's default config gives "django" its own console handler in DEBUG;
+    # without this every framework line would print twice.
+    "loggers": {"django": {"handlers": [], "propagate": True}},
 }
