@@ -107,3 +107,17 @@ def test_register_without_javascript(browser: Browser, base_url, attendee):
     expect(page.get_by_role("status")).to_contain_text("You're registered. See you there!")
     expect(seats(page)).to_have_text("2 of 3 left")
     context.close()
+
+
+def test_register_from_a_list_card(page: Page, attendee):
+    EventFactory(title="Jazz night", capacity=5)
+    log_in(page, attendee.email)
+    page.goto("/events/")
+    page.evaluate(MARKER)
+    card = page.get_by_role("article").filter(has_text="Jazz night")
+    expect(card).to_contain_text("5 of 5 left")
+    card.get_by_role("button", name="Register: Jazz night").click()
+    expect(card).to_contain_text("✓ You're registered")
+    expect(card).to_contain_text("4 of 5 left")
+    expect(page.get_by_role("status")).to_contain_text("You're registered. See you there!")
+    assert page.evaluate("window.__noReload") == "still here"

@@ -180,6 +180,12 @@ class Event(models.Model):
         return self.starts_at <= timezone.now()
 
     @property
+    def offers_registration(self) -> bool:
+        """Whether a Register or Join-waitlist button makes sense right now."""
+        open_ = self.status == self.Status.PUBLISHED and not self.has_started
+        return open_ and (not self.is_full or self.waitlist_enabled)
+
+    @property
     def is_past(self) -> bool:
         return self.ends_at <= timezone.now()
 

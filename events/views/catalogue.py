@@ -10,7 +10,7 @@ from ..filters import EventFilter
 from ..forms import EventForm
 from ..models import Event
 from .mixins import HtmxPartialMixin
-from .registration import active_registration
+from .registration import active_registration, registrations_by_event
 
 
 class EventListView(HtmxPartialMixin, FilterView):
@@ -27,6 +27,14 @@ class EventListView(HtmxPartialMixin, FilterView):
     def get_filterset_kwargs(self, filterset_class):
         # Always bound, so the defaults (upcoming only, soonest first) apply to a bare URL.
         return super().get_filterset_kwargs(filterset_class) | {"data": self.request.GET}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        events = context["page_obj"].object_list = list(context["page_obj"].object_list)
+        mine = registrations_by_event(self.request.user, events)
+        for event in events:
+            event.my_registration = mine.get(event.pk)
+        return context
 
     def paginate_queryset(self, queryset, page_size):
         # page=abc shows the first page and page=99999 the last, instead of a 404.

@@ -27,6 +27,16 @@ def active_registration(user, event: Event) -> Registration | None:
     )
 
 
+def registrations_by_event(user, events) -> dict[int, Registration]:
+    """The user's active registrations for these events, in one query."""
+    if not user.is_authenticated or not events:
+        return {}
+    registrations = (
+        Registration.objects.active().filter(user=user, event__in=events).with_waitlist_position()
+    )
+    return {registration.event_id: registration for registration in registrations}
+
+
 class RegistrationActionView(View):
     """POST register or cancel. htmx gets the fresh panel plus out-of-band seat counters;
     without JavaScript the same form redirects back to the event with a message."""
@@ -45,12 +55,19 @@ class RegistrationActionView(View):
         if not request.htmx:
             return HttpResponseRedirect(event.get_absolute_url())
         event.refresh_from_db()
-        context = {"event": event, "registration": active_registration(request.user, event)}
-        response = TemplateResponse(
-            request, "events/event_detail.html#registration-update", context, status=status
-        )
+        registration = active_registration(request.user, event)
+        event.my_registration = registration
+        context = {"event": event, "registration": registration}
+        response = TemplateResponse(request, self.partial_for_target(), context, status=status)
         patch_vary_headers(response, ["HX-Request"])
         return response
+
+    def partial_for_target(self) -> str:
+        # The same action runs from the detail page's panel and from list cards;
+        # each gets back its own fragment. Only these declared partials are used.
+        if (self.request.htmx.target or "").startswith("card-action-"):
+            return "events/event_list.html#card-update"
+        return "events/event_detail.html#registration-update"
 
     def perform(self, event: Event) -> int:
         user = self.request.user

@@ -72,12 +72,12 @@ def test_detail_runs_at_most_5_queries(client, logged_in, django_assert_max_num_
 def test_fragment_cache_shows_edits_and_seat_changes_at_once(client):
     event = EventFactory(title="Before", capacity=10)
     list_html = client.get("/events/").content.decode()
-    assert "Before" in list_html and "10 seats left" in list_html
+    assert "Before" in list_html and "10 of 10 left" in list_html
     event.title = "After"
     event.save()
     Event.objects.filter(pk=event.pk).update(seats_taken=4)
     assert "After" in client.get("/events/").content.decode()
-    assert "6 seats left" in client.get("/events/").content.decode()
+    assert "6 of 10 left" in client.get("/events/").content.decode()
     assert "6 of 10 left" in client.get(event.get_absolute_url()).content.decode()
 
 

@@ -61,12 +61,13 @@ def test_list_runs_a_constant_number_of_queries(
 
 
 def test_partial_is_much_smaller_than_the_full_page(client, many_events):
-    # The budget is a third. Twelve whitespace-free cards are ~6 KB, so a
-    # third would need a ~12 KB page shell; ours is ~6 KB. Measured: 0.50 on the
-    # demo data, 0.52 here. This bound catches regressions; the gap is reported.
+    # The budget is a third. Twelve whitespace-free cards with their
+    # register buttons are ~8 KB, so a third would need a ~16 KB page shell; ours
+    # is ~7 KB. Measured: 0.58 on the demo data, 0.59 here (0.50 before the card
+    # buttons). This bound catches regressions; the gap is reported.
     full = len(client.get(LIST).content)
     partial = len(client.get(LIST, headers=HX).content)
-    assert partial < 0.55 * full, (partial, full)
+    assert partial < 0.62 * full, (partial, full)
 
 
 def test_pagination_keeps_the_filters(client, many_events):
@@ -135,5 +136,5 @@ def test_card_shows_seats_left_and_full(client):
     full = EventFactory(title="Packed", capacity=5, waitlist_enabled=True)
     Event.objects.filter(pk=full.pk).update(seats_taken=5)
     html = client.get(LIST).content.decode()
-    assert "10 seats left" in html
-    assert "Full · waitlist open" in html
+    assert "10 of 10 left" in html
+    assert '<span class="badge badge-full">Full</span> · waitlist open' in html

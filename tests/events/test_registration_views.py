@@ -151,3 +151,40 @@ def test_detail_with_panel_runs_at_most_6_queries(client, attendee, django_asser
     services.register(user=attendee, event=event)
     with django_assert_max_num_queries(6):
         assert "#1 on the waitlist" in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_list_cards_offer_one_click_registration(client, attendee):
+    event = EventFactory(title="Jazz", capacity=4)
+    html = client.get("/events/").content.decode()
+    assert f'hx-target="#card-action-{event.pk}"' in html
+    assert 'aria-label="Register: Jazz"' in html
+
+
+def test_registering_from_a_card_returns_the_card_fragment(client, attendee):
+    event = EventFactory(capacity=4)
+    response = client.post(
+        url("register", event), headers=HX | {"HX-Target": f"card-action-{event.pk}"}
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<div id="card-action-{event.pk}"')
+    assert "✓ You're registered" in html
+    assert f'<span id="seat-count-{event.pk}" class="seat-count" hx-swap-oob="true">' in html
+    assert "3 of 4 left" in html
+    assert 'id="registration-panel"' not in html
+
+
+def test_cards_show_my_registrations_in_one_query(client, attendee, django_assert_max_num_queries):
+    events = [EventFactory(capacity=1) for _ in range(3)]
+    services.register(user=attendee, event=events[0])
+    services.register(user=UserFactory(), event=events[1])
+    services.register(user=attendee, event=events[1])
+    with django_assert_max_num_queries(7):  # session, user, count, page, categories, cities, mine
+        html = client.get("/events/").content.decode()
+    assert "✓ You're registered" in html
+    assert "On the waitlist (#1)" in html
+
+
+def test_anonymous_cards_link_to_log_in_and_back(client):
+    event = EventFactory(title="Jazz")
+    html = client.get("/events/").content.decode()
+    assert f'href="/accounts/login/?next=/events/{event.slug}/"' in html
