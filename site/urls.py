@@ -6,10 +6,12 @@ from django.views.static import serve
 
 from events.urls import api_urlpatterns
 from events.views.catalogue import EventListView
+from events.views.registration import MyRegistrationsView
 
 urlpatterns = [
     path("", EventListView.as_view(), name="home"),
     path("events/", include("events.urls")),
+    path("me/registrations/", MyRegistrationsView.as_view(), name="my-registrations"),
     path("api/", include((api_urlpatterns, "api"))),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),

@@ -1,15 +1,18 @@
 from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views import View
+from django.views.generic import ListView
 from django_htmx.http import HttpResponseClientRedirect
 
 from .. import services
 from ..models import Event, Registration
+from .mixins import HtmxPartialMixin
 
 CONFIRMED = "You're registered. See you there!"
 WAITLISTED = "The event is full, so you're on the waitlist. We'll email you if a seat opens up."
@@ -53,7 +56,10 @@ class RegistrationActionView(View):
             )
         status = self.perform(event)
         if not request.htmx:
-            return HttpResponseRedirect(event.get_absolute_url())
+            back = request.POST.get("next", "")
+            if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+                back = event.get_absolute_url()
+            return HttpResponseRedirect(back)
         event.refresh_from_db()
         registration = active_registration(request.user, event)
         event.my_registration = registration
@@ -65,8 +71,11 @@ class RegistrationActionView(View):
     def partial_for_target(self) -> str:
         # The same action runs from the detail page's panel and from list cards;
         # each gets back its own fragment. Only these declared partials are used.
-        if (self.request.htmx.target or "").startswith("card-action-"):
+        target = self.request.htmx.target or ""
+        if target.startswith("card-action-"):
             return "events/event_list.html#card-update"
+        if target.startswith("my-registration-"):
+            return "events/registration_list.html#row-update"
         return "events/event_detail.html#registration-update"
 
     def perform(self, event: Event) -> int:
@@ -94,3 +103,27 @@ class RegisterView(RegistrationActionView):
 
 class CancelRegistrationView(RegistrationActionView):
     action = "cancel"
+
+
+class MyRegistrationsView(LoginRequiredMixin, HtmxPartialMixin, ListView):
+    """/me/registrations/: upcoming seats, waitlist places with their position, and past events."""
+
+    template_name = "events/registration_list.html"
+    context_object_name = "registrations"
+
+    def get_queryset(self):
+        return (
+            Registration.objects.active()
+            .filter(user=self.request.user)
+            .with_waitlist_position()
+            .select_related("event", "event__category")
+            .order_by("event__starts_at", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        registrations = context["registrations"]
+        context["upcoming"] = [r for r in registrations if r.is_confirmed and not r.event.is_past]
+        context["waitlist"] = [r for r in registrations if r.is_waitlisted and not r.event.is_past]
+        context["past"] = [r for r in reversed(registrations) if r.event.is_past]
+        return context

@@ -1,0 +1,80 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from events import services
+from events.models import Event, Registration
+from tests.factories import EventFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+MINE = "/me/registrations/"
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def attendee(client):
+    user = UserFactory()
+    client.force_login(user)
+    return user
+
+
+def past_event(**fields):
+    start = timezone.now() - timedelta(days=3)
+    return EventFactory(starts_at=start, ends_at=start + timedelta(hours=2), **fields)
+
+
+def test_needs_login(client):
+    assert client.get(MINE)["Location"] == f"/accounts/login/?next={MINE}"
+
+
+def test_lists_upcoming_waitlist_and_past(client, attendee, django_assert_max_num_queries):
+    services.register(user=attendee, event=EventFactory(title="Soon"))
+    full = EventFactory(title="Packed", capacity=1)
+    services.register(user=UserFactory(), event=full)
+    services.register(user=attendee, event=full)
+    gone = past_event(title="Last week")
+    Registration.objects.create(event=gone, user=attendee, status="confirmed")
+    Event.objects.filter(pk=gone.pk).update(seats_taken=1)
+    services.register(user=UserFactory(), event=EventFactory(title="Not mine"))
+    with django_assert_max_num_queries(4):
+        html = client.get(MINE).content.decode()
+    assert "Soon" in html and "Not mine" not in html
+    assert "#1 on the waitlist" in html
+    assert html.index("Upcoming") < html.index("Soon") < html.index("On the waitlist")
+    assert html.index("On the waitlist") < html.index("Packed") < html.index("Past")
+    assert html.index("Past") < html.index("Last week")
+    assert 'aria-label="Leave waitlist: Packed"' in html
+
+
+def test_empty_state(client, attendee):
+    assert "No upcoming seats." in client.get(MINE).content.decode()
+
+
+def test_cancel_in_page_replaces_the_row(client, attendee):
+    event = EventFactory(title="Jazz")
+    services.register(user=attendee, event=event)
+    response = client.post(
+        f"/events/{event.slug}/cancel/",
+        {"next": MINE},
+        headers=HX | {"HX-Target": f"my-registration-{event.pk}"},
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith(f'<li id="my-registration-{event.pk}"')
+    assert "no longer registered for" in html
+    assert "Your registration is cancelled." in response["HX-Trigger"]
+    assert not event.registrations.active().exists()
+
+
+def test_cancel_without_javascript_comes_back_here(client, attendee):
+    event = EventFactory()
+    services.register(user=attendee, event=event)
+    response = client.post(f"/events/{event.slug}/cancel/", {"next": MINE})
+    assert response["Location"] == MINE
+
+
+def test_unsafe_next_is_ignored(client, attendee):
+    event = EventFactory()
+    services.register(user=attendee, event=event)
+    response = client.post(f"/events/{event.slug}/cancel/", {"next": "https://evil.example/"})
+    assert response["Location"] == event.get_absolute_url()
