@@ -18,18 +18,6 @@ CONFIRMED = "You're registered. See you there!"
 WAITLISTED = "The event is full, so you're on the waitlist. We'll email you if a seat opens up."
 
 
-def active_registration(user, event: Event) -> Registration | None:
-    """The user's confirmed or waitlisted registration, with its waitlist position."""
-    if not user.is_authenticated:
-        return None
-    return (
-        Registration.objects.active()
-        .filter(event=event, user=user)
-        .with_waitlist_position()
-        .first()
-    )
-
-
 def registrations_by_event(user, events) -> dict[int, Registration]:
     """The user's active registrations for these events, in one query."""
     if not user.is_authenticated or not events:
@@ -38,6 +26,11 @@ def registrations_by_event(user, events) -> dict[int, Registration]:
         Registration.objects.active().filter(user=user, event__in=events).with_waitlist_position()
     )
     return {registration.event_id: registration for registration in registrations}
+
+
+def active_registration(user, event: Event) -> Registration | None:
+    """The user's confirmed or waitlisted registration for one event, with its position."""
+    return registrations_by_event(user, [event]).get(event.pk)
 
 
 class RegistrationActionView(View):
