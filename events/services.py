@@ -91,7 +91,7 @@ def _check_open(event: Event) -> None:
         raise RegistrationClosed("Registration is closed: this event is cancelled.")
     if event.status != Event.Status.PUBLISHED:
         raise RegistrationClosed("Registration opens when the event is published.")
-    if event.starts_at <= timezone.now():
+    if event.has_started:
         raise RegistrationClosed("Registration is closed: this event has started.")
 
 
@@ -138,7 +138,7 @@ def cancel_registration(*, user, event: Event) -> Registration:
         registration = Registration.objects.active().filter(event=event, user=user).first()
         if registration is None:
             raise NotRegistered("You're not registered for this event.")
-        if event.starts_at <= timezone.now():
+        if event.has_started:
             raise RegistrationClosed("This event has started, so registrations can't change.")
         was_confirmed = registration.is_confirmed
         registration.status = Registration.Status.CANCELLED
