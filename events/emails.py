@@ -16,8 +16,18 @@ SUBJECTS = {
     "waitlisted": "You're on the waitlist: {title}",
     "promoted": "A seat opened up, you're in: {title}",
     "cancelled": "Registration cancelled: {title}",
+    "changed": "New time or place: {title}",
+    "event_cancelled": "Event cancelled: {title}",
 }
-WITH_CALENDAR = {"confirmed", "promoted"}
+# Which calendar method each email carries: a REQUEST adds or updates the entry, a
+# CANCEL removes it. Waitlist emails carry none, as there is no seat to put in a calendar.
+CALENDAR_METHODS = {
+    "confirmed": "REQUEST",
+    "promoted": "REQUEST",
+    "changed": "REQUEST",
+    "cancelled": "CANCEL",
+    "event_cancelled": "CANCEL",
+}
 
 
 def send_registration_email(registration: Registration, kind: str) -> None:
@@ -36,8 +46,12 @@ def send_registration_email(registration: Registration, kind: str) -> None:
         to=[registration.user.email],
     )
     message.attach_alternative(render_to_string("emails/registration.html", context), "text/html")
-    if kind in WITH_CALENDAR:
-        message.attach("event.ics", registration_ics(registration), "text/calendar; method=REQUEST")
+    if method := CALENDAR_METHODS.get(kind):
+        message.attach(
+            "event.ics",
+            registration_ics(registration, method=method),
+            f"text/calendar; method={method}",
+        )
     try:
         message.send()
     except Exception:

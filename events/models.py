@@ -96,6 +96,8 @@ class Event(models.Model):
     seats_taken = models.PositiveIntegerField(default=0, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     waitlist_enabled = models.BooleanField("waitlist", default=True)
+    cancellation_reason = models.TextField(blank=True, editable=False)
+    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,57 @@
+"""The only code that writes events, registrations and seat counts.
+
+Every function is keyword-only and runs in one transaction that locks the event
+row first (the only lock taken, so locks cannot be taken out of order). The
+registration rows and Event.seats_taken change together, so at every commit
+
+    seats_taken == count(confirmed registrations) <= capacity
+
+and the database's check constraint is the last line of defence. Refusals raise a
+ServiceError that views turn into a message and a status code. Emails go out only
+after commit.
+"""
+
+from .errors import (
+    AlreadyRegistered,
+    EventFull,
+    EventLocked,
+    InvalidChange,
+    NotRegistered,
+    RegistrationClosed,
+    RegistrationError,
+    ServiceError,
+)
+from .organizing import (
+    cancel_event,
+    change_capacity,
+    check_in,
+    create_event,
+    delete_draft,
+    locked_fields,
+    publish_event,
+    unpublish_event,
+    update_event,
+)
+from .registration import cancel_registration, register
+
+__all__ = [
+    "AlreadyRegistered",
+    "EventFull",
+    "EventLocked",
+    "InvalidChange",
+    "NotRegistered",
+    "RegistrationClosed",
+    "RegistrationError",
+    "ServiceError",
+    "cancel_event",
+    "cancel_registration",
+    "change_capacity",
+    "check_in",
+    "create_event",
+    "delete_draft",
+    "locked_fields",
+    "publish_event",
+    "register",
+    "unpublish_event",
+    "update_event",
+]

@@ -1,0 +1,251 @@
+"""Organizer writes: creating, editing, capacity, status, and check-in."""
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from ..models import Event, Registration
+from ..posters import Poster
+from .common import lock, notify_many
+from .errors import EventLocked, InvalidChange
+from .registration import promote
+
+# Attendees' calendars hold these, so changing them on a published event emails them.
+NOTIFY_FIELDS = frozenset({"starts_at", "ends_at", "is_online", "venue", "city", "online_url"})
+SEAT_FIELDS = frozenset({"capacity", "waitlist_enabled"})
+# Once an event has started, when, where and seats are history; words and pictures
+# may still be fixed.
+FROZEN_ONCE_STARTED = NOTIFY_FIELDS | SEAT_FIELDS
+EDITABLE_FIELDS = FROZEN_ONCE_STARTED | {"title", "description", "category", "poster"}
+MAX_REASON = 2000
+
+
+def locked_fields(event: Event) -> frozenset[str]:
+    """The fields this event no longer lets anyone change."""
+    if event.is_cancelled:
+        return EDITABLE_FIELDS
+    if event.has_started:
+        return FROZEN_ONCE_STARTED
+    return frozenset()
+
+
+def _check_editable(event: Event, fields) -> None:
+    if event.is_cancelled:
+        raise EventLocked("This event is cancelled, so it can't be edited.")
+    if locked_fields(event) & set(fields):
+        raise EventLocked(
+            "This event has started: its time, place and seats can't change any more."
+        )
+
+
+def create_event(*, organizer, event: Event, poster: Poster | None, publish: bool) -> Event:
+    """Save a new event for `organizer`, with its poster, as a draft or published."""
+    event.organizer = organizer
+    event.status = Event.Status.PUBLISHED if publish else Event.Status.DRAFT
+    stored = []
+    try:
+        with transaction.atomic():
+            if poster:
+                stored = _store_poster(event, poster)
+            _save_with_unique_slug(event)
+    except BaseException:
+        # The row is rolled back; remove the files so no orphan is left behind.
+        _delete_files(stored)
+        raise
+    return event
+
+
+def _store_poster(event: Event, poster: Poster) -> list[str]:
+    stored = []
+    for field, content in (("poster", poster.full), ("poster_card", poster.card)):
+        getattr(event, field).save(content.name, content, save=False)
+        stored.append(getattr(event, field).name)
+    return stored
+
+
+def _delete_files(names) -> None:
+    storage = Event._meta.get_field("poster").storage
+    for name in names:
+        if name:
+            storage.delete(name)
+
+
+def _save_with_unique_slug(event: Event, attempts: int = 3) -> None:
+    # Two events with the same title can race for one slug: the loser picks the next.
+    for attempt in range(attempts):
+        event.slug = event.unique_slug()
+        try:
+            with transaction.atomic():
+                event.save()
+            return
+        except IntegrityError:
+            if attempt == attempts - 1 or not Event.objects.filter(slug=event.slug).exists():
+                raise
+
+
+def update_event(*, event: Event, changes: dict, poster: Poster | None = None) -> Event:
+    """Apply an organizer's edit in one transaction and return the fresh event.
+
+    Seat changes promote the waitlist; a new time or place on a published event bumps
+    every confirmed attendee's calendar SEQUENCE and emails them once.
+    """
+    fields = set(changes) | ({"poster"} if poster else set())
+    stored, replaced = [], []
+    try:
+        with transaction.atomic():
+            event = lock(event)
+            _check_editable(event, fields)
+            changed = {name for name, value in changes.items() if getattr(event, name) != value}
+            for name in changed:
+                setattr(event, name, changes[name])
+            promoted = _apply_seats(event) if changed & SEAT_FIELDS else []
+            if poster:
+                replaced = [event.poster.name, event.poster_card.name]
+                stored = _store_poster(event, poster)
+                changed |= {"poster", "poster_card"}
+            if promoted:
+                changed.add("seats_taken")
+            event.save(update_fields=[*changed, "updated_at"])
+            notified = _bump_calendars(event) if changed & NOTIFY_FIELDS else []
+    except BaseException:
+        _delete_files(stored)
+        raise
+    transaction.on_commit(lambda: _delete_files(replaced))
+    notify_many(promoted, "promoted")
+    notify_many(notified, "changed")
+    return event
+
+
+def change_capacity(*, event: Event, capacity: int, waitlist_enabled: bool | None = None) -> Event:
+    changes = {"capacity": capacity}
+    if waitlist_enabled is not None:
+        changes["waitlist_enabled"] = waitlist_enabled
+    return update_event(event=event, changes=changes)
+
+
+def _apply_seats(event: Event) -> list[int]:
+    """Check the new capacity and waitlist setting against the locked counts, and fill
+    any new seats from the waitlist in order."""
+    if event.capacity < event.seats_taken:
+        taken = event.seats_taken
+        raise InvalidChange(
+            f"{taken} {'person is' if taken == 1 else 'people are'} confirmed; "
+            f"capacity can't go below {taken}.",
+            field="capacity",
+        )
+    promoted = promote(event, seats=event.capacity - event.seats_taken)
+    event.seats_taken += len(promoted)
+    if not event.waitlist_enabled:
+        waiting = event.registrations.waitlist().count()
+        if waiting:
+            raise InvalidChange(
+                f"{waiting} {'person is' if waiting == 1 else 'people are'} on the waitlist. "
+                "Raise the capacity to give them seats, or keep the waitlist on.",
+                field="waitlist_enabled",
+            )
+    return promoted
+
+
+def _bump_calendars(event: Event) -> list[int]:
+    if event.status != Event.Status.PUBLISHED:
+        return []
+    confirmed = event.registrations.confirmed()
+    ids = list(confirmed.values_list("pk", flat=True))
+    confirmed.update(sequence=F("sequence") + 1, updated_at=timezone.now())
+    return ids
+
+
+def publish_event(*, event: Event) -> Event:
+    with transaction.atomic():
+        event = lock(event)
+        if not event.is_draft:
+            raise InvalidChange("Only drafts can be published.")
+        if event.has_started:
+            raise InvalidChange(
+                "This draft's start time has passed. Move the date before publishing."
+            )
+        event.status = Event.Status.PUBLISHED
+        event.save(update_fields=["status", "updated_at"])
+    return event
+
+
+def unpublish_event(*, event: Event) -> Event:
+    with transaction.atomic():
+        event = lock(event)
+        if event.status != Event.Status.PUBLISHED:
+            raise InvalidChange("Only published events can go back to draft.")
+        if event.registrations.active().exists():
+            raise InvalidChange(
+                "People are registered, so this event can't go back to draft. "
+                "Cancel it instead, so they are told."
+            )
+        event.status = Event.Status.DRAFT
+        event.save(update_fields=["status", "updated_at"])
+    return event
+
+
+def cancel_event(*, event: Event, reason: str) -> Event:
+    """Cancel a published event: every registration closes and every confirmed or
+    waitlisted person gets an email with a calendar cancellation."""
+    reason = reason.strip()
+    if not reason:
+        raise InvalidChange("Tell attendees why the event is cancelled.", field="reason")
+    if len(reason) > MAX_REASON:
+        raise InvalidChange(
+            f"Keep the reason under {MAX_REASON:,} characters.", field="reason"
+        )
+    with transaction.atomic():
+        event = lock(event)
+        if event.status != Event.Status.PUBLISHED:
+            raise InvalidChange(
+                "Only published events can be cancelled; delete a draft instead."
+            )
+        if event.has_started:
+            raise EventLocked("This event has started, so it can't be cancelled.")
+        now = timezone.now()
+        active = event.registrations.active()
+        ids = list(active.values_list("pk", flat=True))
+        active.update(
+            status=Registration.Status.CANCELLED,
+            cancelled_at=now,
+            sequence=F("sequence") + 1,
+            updated_at=now,
+        )
+        event.status = Event.Status.CANCELLED
+        event.cancellation_reason = reason
+        event.cancelled_at = now
+        event.seats_taken = 0
+        event.save(
+            update_fields=[
+                "status", "cancellation_reason", "cancelled_at", "seats_taken", "updated_at"
+            ]
+        )
+    notify_many(ids, "event_cancelled")
+    return event
+
+
+def delete_draft(*, event: Event) -> None:
+    with transaction.atomic():
+        event = lock(event)
+        if not event.is_draft:
+            raise InvalidChange("Only drafts can be deleted. Cancel a published event instead.")
+        if event.registrations.exists():
+            raise InvalidChange("People registered for this event, so it can't be deleted.")
+        files = [event.poster.name, event.poster_card.name]
+        event.delete()
+    transaction.on_commit(lambda: _delete_files(files))
+
+
+def check_in(*, registration: Registration, checked_in: bool) -> Registration:
+    """Record (or undo) an attendee's arrival. Checking in twice keeps the first time."""
+    if registration.event.is_cancelled:
+        raise EventLocked("This event is cancelled.")
+    arrived = Coalesce(F("checked_in_at"), timezone.now()) if checked_in else None
+    updated = Registration.objects.filter(
+        pk=registration.pk, status=Registration.Status.CONFIRMED
+    ).update(checked_in_at=arrived, updated_at=timezone.now())
+    if not updated:
+        raise InvalidChange("Only confirmed attendees can be checked in.")
+    registration.refresh_from_db(fields=["checked_in_at", "updated_at"])
+    return registration
