@@ -192,15 +192,11 @@ def cancel_event(*, event: Event, reason: str) -> Event:
     if not reason:
         raise InvalidChange("Tell attendees why the event is cancelled.", field="reason")
     if len(reason) > MAX_REASON:
-        raise InvalidChange(
-            f"Keep the reason under {MAX_REASON:,} characters.", field="reason"
-        )
+        raise InvalidChange(f"Keep the reason under {MAX_REASON:,} characters.", field="reason")
     with transaction.atomic():
         event = lock(event)
         if event.status != Event.Status.PUBLISHED:
-            raise InvalidChange(
-                "Only published events can be cancelled; delete a draft instead."
-            )
+            raise InvalidChange("Only published events can be cancelled; delete a draft instead.")
         if event.has_started:
             raise EventLocked("This event has started, so it can't be cancelled.")
         now = timezone.now()
@@ -218,7 +214,11 @@ def cancel_event(*, event: Event, reason: str) -> Event:
         event.seats_taken = 0
         event.save(
             update_fields=[
-                "status", "cancellation_reason", "cancelled_at", "seats_taken", "updated_at"
+                "status",
+                "cancellation_reason",
+                "cancelled_at",
+                "seats_taken",
+                "updated_at",
             ]
         )
     notify_many(ids, "event_cancelled")
