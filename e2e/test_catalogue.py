@@ -105,7 +105,7 @@ def log_in(page: Page, password: str):
 def test_create_an_event_with_a_poster_and_find_it_in_the_list(page: Page, db, password):
     CategoryFactory(name="Music", slug="music")
     log_in(page, password)
-    page.get_by_role("link", name="Create event").click()
+    page.get_by_role("link", name="Create an event").click()
 
     page.get_by_label("Title").fill("Rooftop jazz")
     page.get_by_label("Category").select_option(label="Music")

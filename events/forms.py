@@ -1,3 +1,5 @@
+from typing import NamedTuple
+
 from django import forms
 from django.utils import timezone
 
@@ -6,6 +8,23 @@ from .posters import MAX_BYTES, PosterField
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_CAPACITY = 100_000
+
+
+class Section(NamedTuple):
+    label: str
+    fields: tuple[str, ...]
+
+
+# The event page's inline-edit sections: what their Edit button says, what they edit.
+SECTIONS = {
+    "title": Section("title", ("title",)),
+    "category": Section("category", ("category",)),
+    "description": Section("description", ("description",)),
+    "when": Section("date and time", ("starts_at", "ends_at")),
+    "where": Section("venue", ("is_online", "venue", "city", "online_url")),
+    "seats": Section("capacity and waitlist", ("capacity", "waitlist_enabled")),
+    "poster": Section("poster", ("poster",)),
+}
 
 
 def datetime_input():
@@ -54,15 +73,33 @@ class EventForm(forms.ModelForm):
             "online_url": forms.URLInput(attrs={"placeholder": "https://"}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, only=None, locked=(), **kwargs):
+        """`only` keeps a subset of fields (one inline-edit section); `locked` fields
+        show their value but ignore anything submitted for them."""
         super().__init__(*args, **kwargs)
-        self.fields["category"].empty_label = "Choose a category"
-        for name in ("starts_at", "ends_at"):
+        for name in set(self.fields) - set(only or self.fields):
+            del self.fields[name]
+        for name in set(locked) & set(self.fields):
+            self.fields[name].disabled = True
+            self.fields[name].help_text = "This can't change once the event has started."
+        if "category" in self.fields:
+            self.fields["category"].empty_label = "Choose a category"
+        for name in {"starts_at", "ends_at"} & set(self.fields):
             self.fields[name].input_formats = [
                 DATETIME_FORMAT,
                 "%Y-%m-%d %H:%M",
                 "%Y-%m-%d %H:%M:%S",
             ]
+
+    def value(self, name):
+        """The submitted value of a field in this form, else the event's current one."""
+        if name in self.fields:
+            return self.cleaned_data.get(name)
+        return getattr(self.instance, name)
+
+    def changes(self) -> dict:
+        """What the organizer changed, for services.update_event (the poster goes apart)."""
+        return {name: self.cleaned_data[name] for name in self.changed_data if name != "poster"}
 
     def clean_starts_at(self):
         starts_at = self.cleaned_data["starts_at"]
@@ -72,9 +109,12 @@ class EventForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        starts_at, ends_at = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts_at and ends_at and ends_at <= starts_at:
-            self.add_error("ends_at", "The event must end after it starts.")
+        if "ends_at" in self.fields:
+            starts_at, ends_at = self.value("starts_at"), cleaned.get("ends_at")
+            if starts_at and ends_at and ends_at <= starts_at:
+                self.add_error("ends_at", "The event must end after it starts.")
+        if "is_online" not in self.fields or self.fields["is_online"].disabled:
+            return cleaned
         if cleaned.get("is_online"):
             if not cleaned.get("online_url"):
                 self.add_error("online_url", "Online events need a link for attendees.")
@@ -83,3 +123,13 @@ class EventForm(forms.ModelForm):
                 if not cleaned.get(field):
                     self.add_error(field, f"In-person events need {label}.")
         return cleaned
+
+
+class CancelEventForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the event cancelled?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Everyone registered or on the waitlist gets this in their email.",
+        error_messages={"required": "Tell attendees why the event is cancelled."},
+    )

@@ -45,6 +45,18 @@ class EventQuerySet(models.QuerySet):
     def with_seats_left(self):
         return self.filter(seats_taken__lt=F("capacity"))
 
+    def with_attendance(self):
+        """Annotate `waiting` (waitlist length) and `checked_in`, in the same query."""
+        waitlisted = models.Q(registrations__status=RegistrationStatus.WAITLISTED)
+        arrived = models.Q(
+            registrations__status=RegistrationStatus.CONFIRMED,
+            registrations__checked_in_at__isnull=False,
+        )
+        return self.annotate(
+            waiting=models.Count("registrations", filter=waitlisted),
+            checked_in=models.Count("registrations", filter=arrived),
+        )
+
     def for_cards(self):
         """Everything an event card shows, in the same query."""
         return self.select_related("category", "organizer")
@@ -161,6 +173,10 @@ class Event(models.Model):
             slug, n = f"{base}-{n}", n + 1
         return slug
 
+    def can_be_managed_by(self, user) -> bool:
+        """Only the organizer and staff may edit, publish, cancel or see attendees."""
+        return user.is_authenticated and (user.is_staff or user.pk == self.organizer_id)
+
     @property
     def seats_left(self) -> int:
         return self.capacity - self.seats_taken
@@ -214,6 +230,23 @@ ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
 class RegistrationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status__in=ACTIVE)
+
+    def counts(self) -> dict[str, int]:
+        """How many are confirmed, waitlisted and checked in, in one query."""
+        return self.aggregate(
+            confirmed=models.Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
+            waitlisted=models.Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
+            checked_in=models.Count(
+                "pk",
+                filter=Q(status=RegistrationStatus.CONFIRMED, checked_in_at__isnull=False),
+            ),
+        )
+
+    def search(self, text: str):
+        """Attendees whose name or email contains `text`."""
+        if not text:
+            return self
+        return self.filter(Q(user__name__icontains=text) | Q(user__email__icontains=text))
 
     def confirmed(self):
         return self.filter(status=RegistrationStatus.CONFIRMED)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import api
-from .views import catalogue, registration
+from .views import catalogue, editing, registration
 
 app_name = "events"
 
@@ -11,6 +11,21 @@ urlpatterns = [
     path("<slug:slug>/", catalogue.EventDetailView.as_view(), name="detail"),
     path("<slug:slug>/register/", registration.RegisterView.as_view(), name="register"),
     path("<slug:slug>/cancel/", registration.CancelRegistrationView.as_view(), name="cancel"),
+    path("<slug:slug>/edit/", editing.EventUpdateView.as_view(), name="edit"),
+    path(
+        "<slug:slug>/edit/<slug:section>/",
+        editing.EventSectionView.as_view(),
+        name="edit-section",
+    ),
+    path(
+        "<slug:slug>/sections/<slug:section>/",
+        editing.EventSectionView.as_view(editing=False),
+        name="section",
+    ),
+    path("<slug:slug>/publish/", editing.PublishView.as_view(), name="publish"),
+    path("<slug:slug>/unpublish/", editing.UnpublishView.as_view(), name="unpublish"),
+    path("<slug:slug>/cancel-event/", editing.CancelEventView.as_view(), name="cancel-event"),
+    path("<slug:slug>/delete/", editing.DeleteDraftView.as_view(), name="delete"),
 ]
 
 api_urlpatterns = [

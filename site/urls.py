@@ -11,6 +11,7 @@ from events.views.registration import MyRegistrationsView
 urlpatterns = [
     path("", EventListView.as_view(), name="home"),
     path("events/", include("events.urls")),
+    path("organize/", include("events.organize_urls")),
     path("me/registrations/", MyRegistrationsView.as_view(), name="my-registrations"),
     path("api/", include((api_urlpatterns, "api"))),
     path("accounts/", include("accounts.urls")),

@@ -88,7 +88,8 @@ def update_event(*, event: Event, changes: dict, poster: Poster | None = None) -
     """Apply an organizer's edit in one transaction and return the fresh event.
 
     Seat changes promote the waitlist; a new time or place on a published event bumps
-    every confirmed attendee's calendar SEQUENCE and emails them once.
+    every confirmed attendee's calendar SEQUENCE and emails them once. The returned
+    event's `attendees_notified` says how many were emailed.
     """
     fields = set(changes) | ({"poster"} if poster else set())
     stored, replaced = [], []
@@ -114,6 +115,7 @@ def update_event(*, event: Event, changes: dict, poster: Poster | None = None) -
     transaction.on_commit(lambda: _delete_files(replaced))
     notify_many(promoted, "promoted")
     notify_many(notified, "changed")
+    event.attendees_notified = len(notified)
     return event
 
 

@@ -9,11 +9,12 @@ from .. import services
 from ..filters import EventFilter
 from ..forms import EventForm
 from ..models import Event
-from .mixins import HtmxPartialMixin
+from .editing import manage_context
+from .mixins import ClampedPaginationMixin, HtmxPartialMixin
 from .registration import active_registration, registrations_by_event
 
 
-class EventListView(HtmxPartialMixin, FilterView):
+class EventListView(HtmxPartialMixin, ClampedPaginationMixin, FilterView):
     filterset_class = EventFilter
     template_name = "events/event_list.html"
     partial_name = "results"
@@ -36,12 +37,6 @@ class EventListView(HtmxPartialMixin, FilterView):
             event.my_registration = mine.get(event.pk)
         return context
 
-    def paginate_queryset(self, queryset, page_size):
-        # page=abc shows the first page and page=99999 the last, instead of a 404.
-        paginator = self.get_paginator(queryset, page_size)
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
-        return paginator, page, page.object_list, page.has_other_pages()
-
 
 class EventDetailView(DetailView):
     template_name = "events/event_detail.html"
@@ -51,8 +46,10 @@ class EventDetailView(DetailView):
         return Event.objects.visible_to(self.request.user).for_cards()
 
     def get_context_data(self, **kwargs):
-        registration = active_registration(self.request.user, self.object)
-        return super().get_context_data(registration=registration, **kwargs)
+        user = self.request.user
+        registration = active_registration(user, self.object)
+        context = super().get_context_data(registration=registration, **kwargs)
+        return context | manage_context(user, self.object)
 
 
 class EventCreateView(LoginRequiredMixin, HtmxPartialMixin, CreateView):

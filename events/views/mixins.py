@@ -1,4 +1,9 @@
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
+
+from ..models import Event
 
 
 class HtmxPartialMixin:
@@ -24,3 +29,33 @@ class HtmxPartialMixin:
         response = super().render_to_response(context, **response_kwargs)
         patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
         return response
+
+
+class OrganizerEventMixin:
+    """Resolve the URL's event for its organizer or staff only.
+
+    Anyone else, signed in or not, gets 404 for a draft (it does not exist for them)
+    and 403 for any other event, on every method, before the view does anything.
+    """
+
+    def dispatch(self, request, *args, **kwargs):
+        self.event = get_object_or_404(
+            Event.objects.select_related("category", "organizer"), slug=kwargs["slug"]
+        )
+        if not self.event.can_be_managed_by(request.user):
+            if self.event.is_draft:
+                raise Http404("No event found.")
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        return self.event
+
+
+class ClampedPaginationMixin:
+    """page=abc shows the first page and page=99999 the last, instead of a 404."""
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()

@@ -69,8 +69,16 @@
     showToast("We couldn't reach the server. Check your connection and try again.", "error");
   });
 
+  // Esc in an inline edit form is its Cancel button; elsewhere it closes the toasts.
+  // (htmx trigger filters like keyup[key=='Escape'] need eval, which CSP forbids.)
   document.addEventListener("keydown", (event) => {
     if (event.key !== "Escape") return;
+    const form = event.target.closest && event.target.closest("form[data-inline-edit]");
+    if (form) {
+      event.preventDefault();
+      form.querySelector("[data-cancel]").click();
+      return;
+    }
     region().querySelectorAll(".toast").forEach(dismiss);
   });
 })();

@@ -1,0 +1,24 @@
+from django.urls import path
+
+from .views import organize
+
+app_name = "organize"
+
+urlpatterns = [
+    path("", organize.DashboardView.as_view(), name="dashboard"),
+    path(
+        "events/<slug:slug>/attendees/",
+        organize.AttendeeListView.as_view(),
+        name="attendees",
+    ),
+    path(
+        "events/<slug:slug>/attendees/export.csv",
+        organize.AttendeeExportView.as_view(),
+        name="export",
+    ),
+    path(
+        "events/<slug:slug>/attendees/<int:pk>/check-in/",
+        organize.CheckInView.as_view(),
+        name="check-in",
+    ),
+]

@@ -1,0 +1,145 @@
+"""The organizer workspace: /organize/ and each event's attendee list."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import ListView
+
+from .. import services
+from ..exports import csv_lines
+from ..models import Event, Registration
+from .mixins import ClampedPaginationMixin, HtmxPartialMixin, OrganizerEventMixin
+
+MAX_SEARCH = 200
+
+
+class DashboardView(LoginRequiredMixin, HtmxPartialMixin, ClampedPaginationMixin, ListView):
+    """My events as upcoming, drafts and past, with their seats and attendance."""
+
+    template_name = "organize/dashboard.html"
+    partial_name = "results"
+    context_object_name = "events"
+    paginate_by = 20
+    GROUPS = {"upcoming": "Upcoming", "drafts": "Drafts", "past": "Past"}
+
+    def group(self) -> str:
+        group = self.request.GET.get("show", "")
+        return group if group in self.GROUPS else "upcoming"
+
+    def mine(self):
+        return Event.objects.filter(organizer=self.request.user)
+
+    def get_queryset(self):
+        now = timezone.now()
+        events = self.mine().select_related("category").with_attendance()
+        published = events.exclude(status=Event.Status.DRAFT)
+        return {
+            "upcoming": published.filter(ends_at__gt=now).order_by("starts_at", "pk"),
+            "drafts": events.filter(status=Event.Status.DRAFT).order_by("starts_at", "pk"),
+            "past": published.filter(ends_at__lte=now).order_by("-starts_at", "-pk"),
+        }[self.group()]
+
+    def get_context_data(self, **kwargs):
+        now = timezone.now()
+        published = ~Q(status=Event.Status.DRAFT)
+        counts = self.mine().aggregate(
+            upcoming=Count("pk", filter=published & Q(ends_at__gt=now)),
+            drafts=Count("pk", filter=Q(status=Event.Status.DRAFT)),
+            past=Count("pk", filter=published & Q(ends_at__lte=now)),
+        )
+        groups = [(key, label, counts[key]) for key, label in self.GROUPS.items()]
+        return super().get_context_data(group=self.group(), groups=groups, **kwargs)
+
+
+class AttendeeListView(OrganizerEventMixin, HtmxPartialMixin, ClampedPaginationMixin, ListView):
+    """Confirmed attendees and the waitlist, searchable, with check-in."""
+
+    template_name = "organize/attendees.html"
+    partial_name = "results"
+    context_object_name = "registrations"
+    paginate_by = 50
+    FILTERS = {"all": "Everyone", "confirmed": "Confirmed", "waitlisted": "Waitlist"}
+
+    def search_text(self) -> str:
+        return self.request.GET.get("q", "").strip()[:MAX_SEARCH]
+
+    def status_filter(self) -> str:
+        status = self.request.GET.get("status", "")
+        return status if status in self.FILTERS else "all"
+
+    def get_queryset(self):
+        registrations = self.event.registrations.active()
+        if self.status_filter() != "all":
+            registrations = registrations.filter(status=self.status_filter())
+        # Confirmed before waitlisted (alphabetical), each in the order they came.
+        return (
+            registrations.search(self.search_text())
+            .select_related("user")
+            .with_waitlist_position()
+            .order_by("status", "created_at", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            event=self.event,
+            counts=self.event.registrations.counts(),
+            q=self.search_text(),
+            status=self.status_filter(),
+            filters=self.FILTERS,
+            **kwargs,
+        )
+
+
+class CheckInView(OrganizerEventMixin, View):
+    """POST check-in=1 to record an arrival, check-in=0 to undo it."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, slug, pk):
+        registration = get_object_or_404(self.event.registrations.select_related("user"), pk=pk)
+        registration.event = self.event
+        status = 200
+        try:
+            services.check_in(
+                registration=registration, checked_in=request.POST.get("check-in") != "0"
+            )
+        except services.ServiceError as exc:
+            messages.error(request, exc.message)
+            status = exc.status
+        if not request.htmx:
+            return HttpResponseRedirect(self.back())
+        registration = Registration.objects.with_waitlist_position().select_related("user")
+        context = {
+            "event": self.event,
+            "registration": registration.get(pk=pk),
+            "counts": self.event.registrations.counts(),
+        }
+        response = TemplateResponse(
+            request, "organize/attendees.html#row-update", context, status=status
+        )
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+
+    def back(self) -> str:
+        back = self.request.POST.get("next", "")
+        if url_has_allowed_host_and_scheme(back, {self.request.get_host()}):
+            return back
+        return reverse("organize:attendees", kwargs={"slug": self.event.slug})
+
+
+class AttendeeExportView(OrganizerEventMixin, View):
+    """Every registration as CSV, streamed so a 50,000-row list never sits in memory."""
+
+    def get(self, request, slug):
+        filename = f"{self.event.slug}-attendees-{timezone.now():%Y-%m-%d}.csv"
+        response = StreamingHttpResponse(csv_lines(self.event), content_type="text/csv")
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
