@@ -91,6 +91,11 @@ class EventForm(forms.ModelForm):
                 "%Y-%m-%d %H:%M:%S",
             ]
 
+    def validate_constraints(self):
+        # clean() already checks what the check constraints check (the database still
+        # enforces them), so the model's per-constraint queries would only repeat it.
+        pass
+
     def value(self, name):
         """The submitted value of a field in this form, else the event's current one."""
         if name in self.fields:

@@ -136,9 +136,11 @@ def _apply_seats(event: Event) -> list[int]:
             f"capacity can't go below {taken}.",
             field="capacity",
         )
-    promoted = promote(event, seats=event.capacity - event.seats_taken)
+    free = event.capacity - event.seats_taken
+    promoted = promote(event, seats=free)
     event.seats_taken += len(promoted)
-    if not event.waitlist_enabled:
+    # Fewer promoted than free seats means the waitlist is now empty.
+    if not event.waitlist_enabled and len(promoted) == free:
         waiting = event.registrations.waitlist().count()
         if waiting:
             raise InvalidChange(
