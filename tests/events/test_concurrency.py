@@ -97,3 +97,38 @@ def test_the_same_person_clicking_from_10_tabs_gets_one_registration():
     assert event.registrations.active().filter(user=user).count() == 1
     assert_invariant(event)
     assert Event.objects.get(pk=event.pk).seats_taken == 1
+
+
+def test_capacity_changes_racing_registrations_keep_the_invariant():
+    event = EventFactory(capacity=10, waitlist_enabled=True)
+    changes = [
+        lambda capacity=capacity: services.change_capacity(event=event, capacity=capacity)
+        for capacity in (15, 25, 5, 30, 12, 40)
+    ]
+    results = race(registering(UserFactory.create_batch(50), event) + changes)
+    # Only a capacity below the confirmed count at that moment may be refused.
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert all(isinstance(r, services.InvalidChange) and r.field == "capacity" for r in refused)
+    assert_invariant(event)
+    # Nobody is left waiting while a seat is free.
+    active = event.registrations.active().count()
+    assert active == 50
+    assert event.seats_taken == min(event.capacity, active)
+    assert event.registrations.waitlist().count() == active - event.seats_taken
+
+
+def test_raising_capacity_while_people_cancel_promotes_each_waiting_person_once():
+    event = EventFactory(capacity=10, waitlist_enabled=True)
+    holders = UserFactory.create_batch(30)
+    for user in holders:
+        services.register(user=user, event=event)
+    cancels = [
+        lambda user=user: services.cancel_registration(user=user, event=event)
+        for user in holders[:5]
+    ]
+    raise_to_20 = [lambda: services.change_capacity(event=event, capacity=20)]
+    results = race(cancels + raise_to_20)
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert_invariant(event)
+    assert event.seats_taken == 20
+    assert event.registrations.waitlist().count() == 30 - 5 - 20
