@@ -66,18 +66,19 @@ class AttendeeListView(OrganizerEventMixin, HtmxPartialMixin, ClampedPaginationM
     partial_name = "results"
     context_object_name = "registrations"
     paginate_by = 50
-    FILTERS = {"all": "Everyone", "confirmed": "Confirmed", "waitlisted": "Waitlist"}
+    # The empty key is the default, so a plain URL shows everyone.
+    FILTERS = {"": "Everyone", "confirmed": "Confirmed", "waitlisted": "Waitlist"}
 
     def search_text(self) -> str:
         return self.request.GET.get("q", "").strip()[:MAX_SEARCH]
 
     def status_filter(self) -> str:
         status = self.request.GET.get("status", "")
-        return status if status in self.FILTERS else "all"
+        return status if status in self.FILTERS else ""
 
     def get_queryset(self):
         registrations = self.event.registrations.active()
-        if self.status_filter() != "all":
+        if self.status_filter():
             registrations = registrations.filter(status=self.status_filter())
         # Confirmed before waitlisted (alphabetical), each in the order they came.
         return (
