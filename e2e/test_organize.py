@@ -65,6 +65,7 @@ def test_an_invalid_date_shows_the_error_in_place_and_keeps_the_input(page: Page
     log_in(page, event.organizer.email)
     page.goto(event.get_absolute_url())
     page.get_by_role("link", name="Edit date and time").click()
+    expect(page.get_by_label("Starts", exact=True)).to_be_focused()  # htmx has wired the form
     starts = (event.starts_at + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
     ends = (event.starts_at + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     page.get_by_label("Starts", exact=True).fill(starts)
@@ -85,6 +86,7 @@ def test_raising_the_capacity_of_a_full_event_confirms_the_waitlisted_attendee(p
     expect(page.locator(".seat-count")).to_contain_text("Full")
 
     page.get_by_role("link", name="Edit capacity and waitlist").click()
+    expect(page.get_by_label("Capacity", exact=True)).to_be_focused()
     page.get_by_label("Capacity", exact=True).fill("2")
     page.get_by_role("button", name="Save").click()
 

@@ -76,7 +76,13 @@
     const form = event.target.closest && event.target.closest("form[data-inline-edit]");
     if (form) {
       event.preventDefault();
-      form.querySelector("[data-cancel]").click();
+      // Ask for the display directly: the Cancel button may not be wired by htmx yet
+      // if Esc comes within the few milliseconds after the form was swapped in.
+      const cancel = form.querySelector("[data-cancel]");
+      htmx.ajax("GET", cancel.getAttribute("hx-get"), {
+        target: cancel.getAttribute("hx-target"),
+        swap: "outerHTML",
+      });
       return;
     }
     region().querySelectorAll(".toast").forEach(dismiss);
