@@ -151,7 +151,8 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": VAR_DIR / "db.sqlite3",
+            # EMS_SQLITE_PATH lets `make bench` use its own file beside the dev database.
+            "NAME": os.environ.get("EMS_SQLITE_PATH") or VAR_DIR / "db.sqlite3",
             "OPTIONS": {
                 # Take the write lock at BEGIN so concurrent writers queue on the
                 # busy timeout instead of failing with "database is locked".
@@ -181,6 +182,10 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# {% cache %} uses the "template_fragments" cache when there is one. EMS_FRAGMENT_CACHE=0
+# makes it a dummy, so `make bench` can show what fragment caching buys.
+if not env_bool("EMS_FRAGMENT_CACHE", default=True):
+    CACHES["template_fragments"] = {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTH_PASSWORD_VALIDATORS = [
@@ -265,5 +270,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     # Django's default config gives "django" its own console handler in DEBUG;
     # without this every framework line would print twice.
-    "loggers": {"django": {"handlers": [], "propagate": True}},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        # Every task logs RUNNING and SUCCESSFUL at INFO: two lines per email sent.
+        # Failures are logged at ERROR either way.
+        "django.tasks": {"level": os.environ.get("DJANGO_TASKS_LOG_LEVEL", "WARNING")},
+    },
 }
