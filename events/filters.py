@@ -4,6 +4,7 @@ from datetime import datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -42,6 +43,22 @@ def when_range(preset: str, today=None) -> tuple[datetime, datetime]:
         start = today.replace(day=1)
         days = ((start + timedelta(days=32)).replace(day=1) - start).days
     return _midnight(start), _midnight(start + timedelta(days=days))
+
+
+CHOICES_KEY = "catalogue-filter-choices"
+
+
+def filter_choices() -> tuple[list, list]:
+    """The category and city choices, cached: every list page and API call needs them,
+    and they change only when an event or category is saved (see signals.py)."""
+    choices = cache.get(CHOICES_KEY)
+    if choices is None:
+        categories = list(Category.objects.values_list("slug", "name"))
+        cities = Event.objects.listed().exclude(city="").order_by("city").distinct()
+        choices = categories, [(city, city) for city in cities.values_list("city", flat=True)]
+        # Bulk writes (seed_demo) send no signals; an hour bounds how stale that gets.
+        cache.set(CHOICES_KEY, choices, 3600)
+    return choices
 
 
 class EventFilterForm(forms.Form):
@@ -105,11 +122,7 @@ class EventFilter(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # Read once per request: callables or querysets would be re-run on validation
-        # and on every render of the choices.
-        self.categories = list(Category.objects.values_list("slug", "name"))
-        cities = Event.objects.listed().exclude(city="").order_by("city").distinct()
-        self.cities = [(city, city) for city in cities.values_list("city", flat=True)]
+        self.categories, self.cities = filter_choices()
         self.filters["category"].extra["choices"] = self.categories
         self.filters["city"].extra["choices"] = self.cities
 

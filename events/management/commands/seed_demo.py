@@ -5,6 +5,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
@@ -13,6 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
+from events.filters import CHOICES_KEY
 from events.models import Category, Event
 
 DEMO_ACCOUNTS = [
@@ -155,6 +157,7 @@ class Command(BaseCommand):
             ),
             batch_size=1000,
         )
+        cache.delete(CHOICES_KEY)  # bulk_create sends no post_save
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {len(organizers)} organizers, {users} attendees and {events} events "
