@@ -25,6 +25,19 @@ class EventAdmin(admin.ModelAdmin):
         fields = super().get_readonly_fields(request, obj)
         return [*fields, "capacity"] if obj else fields
 
+    def get_actions(self, request):
+        # The bulk delete would skip the per-event rule below.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a published event would drop its registrations without telling
+        # anyone: the organizer cancels it instead. Only unused drafts may go.
+        if obj is not None and (not obj.is_draft or obj.registrations.exists()):
+            return False
+        return super().has_delete_permission(request, obj)
+
     @admin.display(description="seats", ordering="seats_taken")
     def seats(self, event: Event) -> str:
         return f"{event.seats_taken} / {event.capacity}"

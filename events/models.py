@@ -111,7 +111,8 @@ class Event(models.Model):
     cancellation_reason = models.TextField(blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    # Indexed: MAX(updated_at) versions the cached anonymous catalogue pages.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = EventQuerySet.as_manager()
 

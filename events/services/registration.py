@@ -29,7 +29,9 @@ def register(*, user, event: Event) -> Registration:
             now = timezone.now()
             if event.seats_taken < event.capacity:
                 status, confirmed_at = Registration.Status.CONFIRMED, now
-                Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + 1)
+                Event.objects.filter(pk=event.pk).update(
+                    seats_taken=F("seats_taken") + 1, updated_at=now
+                )
             elif event.waitlist_enabled:
                 status, confirmed_at = Registration.Status.WAITLISTED, None
             else:
@@ -62,7 +64,10 @@ def cancel_registration(*, user, event: Event) -> Registration:
         registration.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
         promoted = promote(event, seats=1) if was_confirmed else []
         if was_confirmed and not promoted:
-            Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") - 1)
+            # updated_at too: it versions the cached catalogue pages.
+            Event.objects.filter(pk=event.pk).update(
+                seats_taken=F("seats_taken") - 1, updated_at=registration.cancelled_at
+            )
     notify(registration, "cancelled")
     notify_many(promoted, "promoted")
     return registration

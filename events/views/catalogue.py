@@ -1,6 +1,15 @@
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
+from django.db.models import Max
+from django.http import HttpResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.views.generic import CreateView, DetailView
 from django_filters.views import FilterView
 from django_htmx.http import HttpResponseClientRedirect
@@ -12,6 +21,19 @@ from ..models import Event
 from .editing import manage_context
 from .mixins import ClampedPaginationMixin, HtmxPartialMixin
 from .registration import active_registration, registrations_by_event
+
+CATALOGUE_TTL = 600
+
+
+def catalogue_cache_key(path: str, partial: bool) -> str:
+    # Any change to a listed event bumps its updated_at (seat counts included, see
+    # services), and categories touch their events when they change. The minute
+    # moves events that end, and date presets like "today", along.
+    version = Event.objects.aggregate(version=Max("updated_at"))["version"]
+    stamp = version.timestamp() if version else 0
+    minute = timezone.now().strftime("%Y%m%d%H%M")
+    digest = hashlib.md5(path.encode(), usedforsecurity=False).hexdigest()
+    return f"catalogue:{digest}:{stamp}:{minute}:{int(partial)}"
 
 
 class EventListView(HtmxPartialMixin, ClampedPaginationMixin, FilterView):
@@ -28,6 +50,35 @@ class EventListView(HtmxPartialMixin, ClampedPaginationMixin, FilterView):
     def get_filterset_kwargs(self, filterset_class):
         # Always bound, so the defaults (upcoming only, soonest first) apply to a bare URL.
         return super().get_filterset_kwargs(filterset_class) | {"data": self.request.GET}
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return super().get(request, *args, **kwargs)
+        return self.cached_for_anonymous(request, *args, **kwargs)
+
+    def cached_for_anonymous(self, request, *args, **kwargs):
+        """Anonymous visitors all see the same catalogue for a URL, so its content region
+        is cached whole, keyed by the URL and the catalogue's version: a hit costs one
+        indexed query and renders only the page shell (nonce, CSRF token, navigation)."""
+        partial = self.wants_partial()
+        names = ["results"] if partial else ["catalogue", "explore"]
+        key = catalogue_cache_key(request.get_full_path(), partial)
+        cached = cache.get(key)
+        if cached is None:
+            context = super().get(request, *args, **kwargs).context_data
+            cached = {
+                name: render_to_string(f"{self.template_name}#{name}", context, request)
+                for name in names
+            }
+            cache.set(key, cached, CATALOGUE_TTL)
+        if partial:
+            response = HttpResponse(cached["results"])
+        else:
+            response = TemplateResponse(
+                request, "events/event_list_cached.html", {"cached": cached}
+            )
+        patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
+        return response
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -1,0 +1,69 @@
+"""Anonymous catalogue pages are cached whole, yet every change shows at once."""
+
+import pytest
+from django.urls import reverse
+
+from events import services
+from events.models import Category, Event
+from tests.factories import EventFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+HX = {"HX-Request": "true"}
+
+
+def listing(client, query="", **headers):
+    return client.get(reverse("events:list") + query, headers=headers).content.decode()
+
+
+def test_a_repeat_visit_costs_one_query(client, django_assert_max_num_queries):
+    EventFactory.create_batch(3)
+    first = listing(client)
+    with django_assert_max_num_queries(1):
+        again = listing(client)
+    assert again.count('class="event-card"') == first.count('class="event-card"') == 3
+    listing(client, "?city=Berlin", **HX)
+    with django_assert_max_num_queries(1):
+        partial = listing(client, "?city=Berlin", **HX)
+    assert partial.lstrip().startswith('<section id="results"')
+
+
+def test_the_shell_is_fresh_on_every_hit(client):
+    EventFactory()
+    first, second = client.get(reverse("events:list")), client.get(reverse("events:list"))
+    nonce = second.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'nonce="{nonce}"' in second.content.decode()
+    assert first.content != second.content  # a new nonce each time
+
+
+def test_registrations_edits_and_category_renames_show_at_once(client):
+    event = EventFactory(title="Seat race", capacity=5)
+    assert "5 of 5 left" in listing(client)
+    services.register(user=UserFactory(), event=event)
+    assert "4 of 5 left" in listing(client)
+    services.update_event(event=event, changes={"title": "Renamed race"})
+    assert "Renamed race" in listing(client)
+    category = Category.objects.get()
+    category.name = "Tech talks"
+    category.save()
+    assert "Tech talks" in listing(client)
+
+
+def test_logged_in_visitors_get_their_own_cards(client):
+    event = EventFactory()
+    listing(client)
+    user = UserFactory()
+    services.register(user=user, event=event)
+    client.force_login(user)
+    html = listing(client)
+    assert "✓ You&#x27;re registered" in html or "✓ You're registered" in html
+
+
+def test_published_events_cannot_be_deleted_in_the_admin(client):
+    event = EventFactory()
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse("admin:events_event_delete", args=[event.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert Event.objects.filter(pk=event.pk).exists()
+    draft = EventFactory(status=Event.Status.DRAFT)
+    client.post(reverse("admin:events_event_delete", args=[draft.pk]), {"post": "yes"})
+    assert not Event.objects.filter(pk=draft.pk).exists()
