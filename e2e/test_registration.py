@@ -85,7 +85,7 @@ def test_full_event_waitlist_and_promotion(page: Page, attendee):
 def test_anonymous_click_logs_in_and_comes_back(page: Page, attendee):
     event = EventFactory(title="Book club")
     page.goto(event.get_absolute_url())
-    panel(page).get_by_role("button", name="Register").click()
+    panel(page).get_by_role("link", name="Register").click()
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next="))
     page.get_by_label("Email").fill(attendee.email)
     page.get_by_label("Password").fill(PASSWORD)

@@ -19,17 +19,13 @@ class EventAdmin(admin.ModelAdmin):
     list_select_related = ["organizer", "category"]
     autocomplete_fields = ["organizer"]
     readonly_fields = ["slug", "seats_taken", "created_at", "updated_at"]
+    # No bulk actions: "delete selected" would skip has_delete_permission's per-event rule.
+    actions = None
 
     def get_readonly_fields(self, request, obj=None):
         # Capacity moves with seat counts under a lock (events.services), never here.
         fields = super().get_readonly_fields(request, obj)
         return [*fields, "capacity"] if obj else fields
-
-    def get_actions(self, request):
-        # The bulk delete would skip the per-event rule below.
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)
-        return actions
 
     def has_delete_permission(self, request, obj=None):
         # Deleting a published event would drop its registrations without telling

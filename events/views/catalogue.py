@@ -1,39 +1,21 @@
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
-from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
-from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.generic import CreateView, DetailView
 from django_filters.views import FilterView
 from django_htmx.http import HttpResponseClientRedirect
 
-from .. import services
+from .. import page_cache, services
 from ..filters import EventFilter
 from ..forms import EventForm
 from ..models import Event
 from .editing import manage_context
 from .mixins import ClampedPaginationMixin, HtmxPartialMixin
 from .registration import active_registration, registrations_by_event
-
-CATALOGUE_TTL = 600
-
-
-def catalogue_cache_key(path: str, partial: bool) -> str:
-    # Any change to a listed event bumps its updated_at (seat counts included, see
-    # services), and categories touch their events when they change. The minute
-    # moves events that end, and date presets like "today", along.
-    version = Event.objects.aggregate(version=Max("updated_at"))["version"]
-    stamp = version.timestamp() if version else 0
-    minute = timezone.now().strftime("%Y%m%d%H%M")
-    digest = hashlib.md5(path.encode(), usedforsecurity=False).hexdigest()
-    return f"catalogue:{digest}:{stamp}:{minute}:{int(partial)}"
 
 
 class EventListView(HtmxPartialMixin, ClampedPaginationMixin, FilterView):
@@ -62,15 +44,15 @@ class EventListView(HtmxPartialMixin, ClampedPaginationMixin, FilterView):
         indexed query and renders only the page shell (nonce, CSRF token, navigation)."""
         partial = self.wants_partial()
         names = ["results"] if partial else ["catalogue", "explore"]
-        key = catalogue_cache_key(request.get_full_path(), partial)
-        cached = cache.get(key)
+        key = page_cache.catalogue_key(request.get_full_path(), partial)
+        cached = page_cache.page_cache().get(key)
         if cached is None:
             context = super().get(request, *args, **kwargs).context_data
             cached = {
                 name: render_to_string(f"{self.template_name}#{name}", context, request)
                 for name in names
             }
-            cache.set(key, cached, CATALOGUE_TTL)
+            page_cache.page_cache().set(key, cached, page_cache.TTL)
         if partial:
             response = HttpResponse(cached["results"])
         else:
@@ -89,12 +71,43 @@ class EventListView(HtmxPartialMixin, ClampedPaginationMixin, FilterView):
         return context
 
 
+# What a cached event page reads from the event itself: its cache key and <head>.
+HEAD_FIELDS = [
+    "slug",
+    "title",
+    "description",
+    "starts_at",
+    "venue",
+    "city",
+    "is_online",
+    "poster",
+    "updated_at",
+    "seats_taken",
+]
+
+
 class EventDetailView(DetailView):
     template_name = "events/event_detail.html"
     context_object_name = "event"
 
     def get_queryset(self):
         return Event.objects.visible_to(self.request.user).for_cards()
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return super().get(request, *args, **kwargs)
+        # Anonymous visitors share one page per event version: see page_cache. A hit
+        # needs only the key's fields and the page head's.
+        self.object = self.get_object(Event.objects.listed().only(*HEAD_FIELDS))
+        key = page_cache.detail_key(self.object)
+        content = page_cache.page_cache().get(key)
+        if content is None:
+            self.object = self.get_object()
+            context = self.get_context_data(object=self.object)
+            content = render_to_string(f"{self.template_name}#page", context, request)
+            page_cache.page_cache().set(key, content, page_cache.TTL)
+        context = {"event": self.object, "object": self.object, "content": content}
+        return TemplateResponse(request, "events/event_detail_cached.html", context)
 
     def get_context_data(self, **kwargs):
         user = self.request.user

@@ -67,3 +67,26 @@ def test_published_events_cannot_be_deleted_in_the_admin(client):
     draft = EventFactory(status=Event.Status.DRAFT)
     client.post(reverse("admin:events_event_delete", args=[draft.pk]), {"post": "yes"})
     assert not Event.objects.filter(pk=draft.pk).exists()
+
+
+def test_an_anonymous_event_page_costs_one_query_and_follows_changes(
+    client, django_assert_max_num_queries
+):
+    event = EventFactory(capacity=3)
+    client.get(event.get_absolute_url())
+    with django_assert_max_num_queries(1):
+        html = client.get(event.get_absolute_url()).content.decode()
+    assert "3 of 3 left" in html
+    assert f'href="/accounts/login/?next=/events/{event.slug}/"' in html  # no per-visitor form
+    services.register(user=UserFactory(), event=event)
+    assert "2 of 3 left" in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_no_page_cache_when_fragment_caching_is_off(client, settings):
+    settings.CACHES = {
+        **settings.CACHES,
+        "template_fragments": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+    EventFactory(title="Uncached")
+    listing(client)
+    assert "Uncached" in listing(client)
