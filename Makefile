@@ -10,12 +10,13 @@ CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run serve test lint format clean
+.PHONY: help install run serve test bench lint format clean
 
 help:
 	@echo "make run     install, migrate, create demo accounts, serve http://$(HOST):$(PORT) (DEBUG on)"
 	@echo "make test    install, make sure a Chromium is there, run every test (unit + e2e)"
 	@echo "make serve   production-like: DEBUG off, collectstatic, gunicorn + whitenoise"
+	@echo "make bench   benchmark against a Django ceiling (needs wrk; add DATABASE_URL and REDIS_URL for PostgreSQL + Redis)"
 	@echo "make lint    ruff check and format check"
 	@echo "make clean   remove the virtualenv and var/ (database, media, mail)"
 
@@ -52,6 +53,10 @@ test: install
 	@if [ -x $(CHROMIUM) ]; then echo "Browser tests use $(CHROMIUM)"; \
 	else $(BIN)/python -m playwright install chromium; fi
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+
+bench: install
+	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk" >&2; exit 1; }
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -21,6 +21,7 @@ import sys
 import time
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from bench import report
 from bench.contention import register_all
@@ -145,11 +146,26 @@ def configurations(requested: list[str]) -> dict:
         database = os.environ.get("BENCH_DATABASE_URL") or os.environ.get("DATABASE_URL")
         redis = os.environ.get("BENCH_REDIS_URL") or os.environ.get("REDIS_URL")
         if database and redis:
-            env = {"DATABASE_URL": database, "REDIS_URL": redis}
+            env = {"DATABASE_URL": bench_database(database), "REDIS_URL": redis}
             configs["postgres"] = {"label": "PostgreSQL + Redis", "env": env}
         else:
             print("PostgreSQL + Redis skipped: set DATABASE_URL and REDIS_URL", file=sys.stderr)
     return configs
+
+
+def bench_database(url: str) -> str:
+    """The same server with a database of its own (<name>_bench), created if missing, so
+    seeding never touches the data behind DATABASE_URL."""
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/") + "_bench"
+    with psycopg.connect(url, autocommit=True) as connection:
+        exists = connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        if not exists.fetchone():
+            connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return urlunsplit(parts._replace(path=f"/{name}"))
 
 
 def bench_config(name: str, config: dict, args, var: Path) -> dict:
