@@ -36,9 +36,11 @@ def failures(name: str, result: dict) -> list[str]:
         if ratio(result, rps) < floor:
             missed.append(f"{target}: ratio {ratio(result, rps):.2f} < {floor}")
     for target in PAGES:
+        # The no-cache rows show what caching buys; the latency budget is for the app
+        # as configured. Errors count everywhere.
+        if result["targets"][target]["p99_ms"] >= MAX_P99_MS:
+            missed.append(f"{target}: p99 {result['targets'][target]['p99_ms']:.0f} ms")
         for variant in (target, f"{target}_nocache"):
-            if result["targets"][variant]["p99_ms"] >= MAX_P99_MS:
-                missed.append(f"{variant}: p99 {result['targets'][variant]['p99_ms']:.0f} ms")
             if result["targets"][variant]["errors"]:
                 missed.append(f"{variant}: {result['targets'][variant]['errors']} errors")
     registration = result["registration"]
