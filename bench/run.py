@@ -32,6 +32,11 @@ GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 HOST = "127.0.0.1"
 
 
+def say(message: str) -> None:
+    """Progress on stderr; stdout carries only the results table."""
+    sys.stderr.write(message + "\n")
+
+
 def page_targets(prep: dict) -> dict:
     viewer = f"sessionid={prep['viewer'][0]}; csrftoken={prep['viewer'][1]}"
     return {
@@ -149,7 +154,7 @@ def configurations(requested: list[str]) -> dict:
             env = {"DATABASE_URL": bench_database(database), "REDIS_URL": redis}
             configs["postgres"] = {"label": "PostgreSQL + Redis", "env": env}
         else:
-            print("PostgreSQL + Redis skipped: set DATABASE_URL and REDIS_URL", file=sys.stderr)
+            say("PostgreSQL + Redis skipped: set DATABASE_URL and REDIS_URL")
     return configs
 
 
@@ -176,7 +181,7 @@ def bench_config(name: str, config: dict, args, var: Path) -> dict:
             leftover.unlink()
         config_env["EMS_SQLITE_PATH"] = str(database)
     env = django_env(config_env, var)
-    print(f"== {config['label']}: seeding {args.events} events", file=sys.stderr)
+    say(f"== {config['label']}: seeding {args.events} events")
     prep = django_side(
         env,
         "prepare",
@@ -200,16 +205,16 @@ def bench_config(name: str, config: dict, args, var: Path) -> dict:
         plan = [("ceiling", ceiling, {"path": "/"})]
         plan += [(target, ems, spec) for target, spec in targets.items()]
         plan += [(f"{target}_nocache", nocache, spec) for target, spec in targets.items()]
-        print(f"== warming up {len(plan)} targets", file=sys.stderr)
+        say(f"== warming up {len(plan)} targets")
         for _, server, spec in plan:
             wrk(server["port"], spec, args.warmup, args.connections)
         for round_number in range(1, args.rounds + 1):
-            print(f"== round {round_number} of {args.rounds}", file=sys.stderr)
+            say(f"== round {round_number} of {args.rounds}")
             for target, server, spec in plan:
                 runs.setdefault(target, []).append(
                     wrk(server["port"], spec, args.duration, args.connections)
                 )
-        print(f"== registration: {args.attempts} attempts", file=sys.stderr)
+        say(f"== registration: {args.attempts} attempts")
         registration = register_all(
             HOST, ems["port"], prep["contention"], prep["sessions"], args.connections
         )
@@ -264,7 +269,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "bench")
     args = parser.parse_args(argv)
     if not shutil.which("wrk"):
-        print("wrk is not installed: apt-get install wrk", file=sys.stderr)
+        say("wrk is not installed: apt-get install wrk")
         return 2
     var = ROOT / "var" / "bench"
     (var / "mail").mkdir(parents=True, exist_ok=True)
@@ -277,7 +282,7 @@ def main(argv=None) -> int:
     (args.out / "results.json").write_text(json.dumps(run, indent=2) + "\n")
     table = report.markdown(run)
     report.update_results_file(args.out / "RESULTS.md", table, argv or sys.argv[1:])
-    print(table)
+    sys.stdout.write(table + "\n")
     return 0 if report.all_budgets_hold(run) else 1
 
 
