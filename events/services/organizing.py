@@ -30,13 +30,16 @@ def locked_fields(event: Event) -> frozenset[str]:
     return frozenset()
 
 
-def _check_editable(event: Event, fields) -> None:
+def locked_reason(event: Event) -> str:
+    """Why locked_fields(event) are locked, in the words shown to the organizer."""
     if event.is_cancelled:
-        raise EventLocked("This event is cancelled, so it can't be edited.")
-    if locked_fields(event) & set(fields):
-        raise EventLocked(
-            "This event has started: its time, place and seats can't change any more."
-        )
+        return "This event is cancelled, so it can't be edited."
+    return "This event has started: its time, place and seats can't change any more."
+
+
+def _check_editable(event: Event, fields) -> None:
+    if event.is_cancelled or locked_fields(event) & set(fields):
+        raise EventLocked(locked_reason(event))
 
 
 def create_event(*, organizer, event: Event, poster: Poster | None, publish: bool) -> Event:

@@ -61,7 +61,7 @@ class EventSectionView(OrganizerEventMixin, View):
         if not self.editing:
             return self.render_section()
         if section in locked_sections(self.event):
-            messages.error(request, self.locked_message())
+            messages.error(request, services.locked_reason(self.event))
             return self.render_section(status=409)
         return self.render_form(self.make_form())
 
@@ -83,11 +83,6 @@ class EventSectionView(OrganizerEventMixin, View):
             return self.render_section(status=exc.status)
         messages.success(request, saved_message(self.event))
         return self.render_section()
-
-    def locked_message(self) -> str:
-        if self.event.is_cancelled:
-            return "This event is cancelled, so it can't be edited."
-        return "This event has started: its time, place and seats can't change any more."
 
     def make_form(self, **kwargs):
         form = EventForm(instance=self.event, only=self.section.fields, **kwargs)
@@ -124,7 +119,7 @@ class EventUpdateView(OrganizerEventMixin, HtmxPartialMixin, UpdateView):
 
     def get(self, request, *args, **kwargs):
         if self.event.is_cancelled:
-            messages.error(request, "This event is cancelled, so it can't be edited.")
+            messages.error(request, services.locked_reason(self.event))
             return redirect(self.event)
         return super().get(request, *args, **kwargs)
 
