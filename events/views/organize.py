@@ -28,7 +28,23 @@ class DashboardView(LoginRequiredMixin, HtmxPartialMixin, ClampedPaginationMixin
     partial_name = "results"
     context_object_name = "events"
     paginate_by = 20
-    GROUPS = {"upcoming": "Upcoming", "drafts": "Drafts", "past": "Past"}
+    # Each group's label and order; its condition comes from group_filters().
+    GROUPS = {
+        "upcoming": ("Upcoming", ("starts_at", "pk")),
+        "drafts": ("Drafts", ("starts_at", "pk")),
+        "past": ("Past", ("-starts_at", "-pk")),
+    }
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        # One clock for the list and the tab counts, so they agree at the boundary.
+        now = timezone.now()
+        published = ~Q(status=Event.Status.DRAFT)
+        self.group_filters = {
+            "upcoming": published & Q(ends_at__gt=now),
+            "drafts": Q(status=Event.Status.DRAFT),
+            "past": published & Q(ends_at__lte=now),
+        }
 
     def group(self) -> str:
         group = self.request.GET.get("show", "")
@@ -38,24 +54,16 @@ class DashboardView(LoginRequiredMixin, HtmxPartialMixin, ClampedPaginationMixin
         return Event.objects.filter(organizer=self.request.user)
 
     def get_queryset(self):
-        now = timezone.now()
+        group = self.group()
+        _, ordering = self.GROUPS[group]
         events = self.mine().select_related("category").with_attendance()
-        published = events.exclude(status=Event.Status.DRAFT)
-        return {
-            "upcoming": published.filter(ends_at__gt=now).order_by("starts_at", "pk"),
-            "drafts": events.filter(status=Event.Status.DRAFT).order_by("starts_at", "pk"),
-            "past": published.filter(ends_at__lte=now).order_by("-starts_at", "-pk"),
-        }[self.group()]
+        return events.filter(self.group_filters[group]).order_by(*ordering)
 
     def get_context_data(self, **kwargs):
-        now = timezone.now()
-        published = ~Q(status=Event.Status.DRAFT)
         counts = self.mine().aggregate(
-            upcoming=Count("pk", filter=published & Q(ends_at__gt=now)),
-            drafts=Count("pk", filter=Q(status=Event.Status.DRAFT)),
-            past=Count("pk", filter=published & Q(ends_at__lte=now)),
+            **{key: Count("pk", filter=condition) for key, condition in self.group_filters.items()}
         )
-        groups = [(key, label, counts[key]) for key, label in self.GROUPS.items()]
+        groups = [(key, label, counts[key]) for key, (label, _) in self.GROUPS.items()]
         return super().get_context_data(group=self.group(), groups=groups, **kwargs)
 
 
