@@ -1,7 +1,8 @@
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import patch_vary_headers
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..models import Event
 
@@ -59,3 +60,12 @@ class ClampedPaginationMixin:
         paginator = self.get_paginator(queryset, page_size)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
+
+
+def back_to(request, fallback: str) -> HttpResponseRedirect:
+    """Redirect a no-JavaScript form POST to its `next` field when it is on this site,
+    else to `fallback`."""
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+        back = fallback
+    return HttpResponseRedirect(back)

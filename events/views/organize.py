@@ -3,20 +3,20 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
-from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import ListView
 
 from .. import services
 from ..exports import csv_lines
 from ..models import Event, Registration
-from .mixins import ClampedPaginationMixin, HtmxPartialMixin, OrganizerEventMixin
+from .mixins import ClampedPaginationMixin, HtmxPartialMixin, OrganizerEventMixin, back_to
 
 MAX_SEARCH = 200
 
@@ -124,7 +124,8 @@ class CheckInView(OrganizerEventMixin, View):
             messages.error(request, exc.message)
             status = exc.status
         if not request.htmx:
-            return HttpResponseRedirect(self.back())
+            attendees = reverse("organize:attendees", kwargs={"slug": self.event.slug})
+            return back_to(request, attendees)
         registration = Registration.objects.with_waitlist_position().select_related("user")
         context = {
             "event": self.event,
@@ -136,12 +137,6 @@ class CheckInView(OrganizerEventMixin, View):
         )
         patch_vary_headers(response, ["HX-Request"])
         return response
-
-    def back(self) -> str:
-        back = self.request.POST.get("next", "")
-        if url_has_allowed_host_and_scheme(back, {self.request.get_host()}):
-            return back
-        return reverse("organize:attendees", kwargs={"slug": self.event.slug})
 
 
 class AttendeeExportView(OrganizerEventMixin, View):

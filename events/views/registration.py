@@ -5,14 +5,14 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
-from django.utils.http import url_has_allowed_host_and_scheme, urlencode
+from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import ListView
 from django_htmx.http import HttpResponseClientRedirect
 
 from .. import services
 from ..models import Event, Registration
-from .mixins import HtmxPartialMixin
+from .mixins import HtmxPartialMixin, back_to
 
 CONFIRMED = "You're registered. See you there!"
 WAITLISTED = "The event is full, so you're on the waitlist. We'll email you if a seat opens up."
@@ -49,10 +49,7 @@ class RegistrationActionView(View):
             )
         status = self.perform(event)
         if not request.htmx:
-            back = request.POST.get("next", "")
-            if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
-                back = event.get_absolute_url()
-            return HttpResponseRedirect(back)
+            return back_to(request, event.get_absolute_url())
         event.refresh_from_db()
         registration = active_registration(request.user, event)
         event.my_registration = registration
