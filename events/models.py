@@ -35,6 +35,10 @@ class EventQuerySet(models.QuerySet):
             return self.filter(Q(status__in=Event.LISTED) | Q(organizer=user))
         return self.listed()
 
+    def open_for_registration(self):
+        """Published events that have not started (services._check_open says why not)."""
+        return self.filter(status=Event.Status.PUBLISHED, starts_at__gt=timezone.now())
+
     def upcoming(self):
         """Events that have not ended, so one in progress still shows."""
         return self.filter(ends_at__gt=timezone.now())
@@ -331,3 +335,7 @@ class Registration(models.Model):
     @property
     def is_waitlisted(self) -> bool:
         return self.status == RegistrationStatus.WAITLISTED
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE

@@ -17,38 +17,74 @@ def _check_open(event: Event) -> None:
 
 
 def register(*, user, event: Event) -> Registration:
-    """Take a seat, or a waitlist place when the event is full and has a waitlist."""
+    """Take a seat, or a waitlist place when the event is full and has a waitlist.
+
+    The registration comes back with its waitlist `position` and with its `event`
+    showing this seat, so callers can show the outcome without reading it again."""
     try:
         with transaction.atomic():
-            event = lock(event)
-            _check_open(event)
-            # Under the lock, a second request by the same user waits here and then
-            # sees the first one's registration.
-            if Registration.objects.active().filter(event=event, user=user).exists():
-                raise AlreadyRegistered("You're already registered for this event.")
-            now = timezone.now()
-            if event.seats_taken < event.capacity:
-                status, confirmed_at = Registration.Status.CONFIRMED, now
-                Event.objects.filter(pk=event.pk).update(
-                    seats_taken=F("seats_taken") + 1, updated_at=now
-                )
-            elif event.waitlist_enabled:
-                status, confirmed_at = Registration.Status.WAITLISTED, None
-            else:
-                raise EventFull("Sorry, this event is full.")
-            registration = Registration.objects.create(
-                event=event, user=user, status=status, created_at=now, confirmed_at=confirmed_at
-            )
+            registration = _take_free_seat(user, event) or _register_locked(user, event)
     except IntegrityError:
-        # The partial unique constraint, the last line of defence, refused a second
-        # active registration; the whole transaction rolled back.
+        # The partial unique constraint refused a second active registration (a double
+        # click, or a stale page); the whole transaction, seat count included, rolled back.
         raise AlreadyRegistered("You're already registered for this event.") from None
     notify(registration, "confirmed" if registration.is_confirmed else "waitlisted")
     return registration
 
 
+def _take_free_seat(user, event: Event) -> Registration | None:
+    """The common case in two statements and no lock wait: a conditional UPDATE takes a
+    seat only while one is free and registration is open, atomically on both databases.
+    None when it can't, and _register_locked decides why under the lock."""
+    if event.is_full:
+        return None
+    now = timezone.now()
+    taken = (
+        Event.objects.filter(pk=event.pk)
+        .open_for_registration()
+        .with_seats_left()
+        .update(seats_taken=F("seats_taken") + 1, updated_at=now)
+    )
+    if not taken:
+        return None
+    event.seats_taken += 1
+    event.updated_at = now
+    return _create(event, user, Registration.Status.CONFIRMED, now)
+
+
+def _register_locked(user, event: Event) -> Registration:
+    event = lock(event)
+    _check_open(event)
+    now = timezone.now()
+    if event.seats_taken < event.capacity:
+        Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + 1, updated_at=now)
+        event.seats_taken += 1
+        event.updated_at = now
+        return _create(event, user, Registration.Status.CONFIRMED, now)
+    if not event.waitlist_enabled:
+        if Registration.objects.active().filter(event=event, user=user).exists():
+            # Not "full": the first click of a double click took the last seat.
+            raise AlreadyRegistered("You're already registered for this event.")
+        raise EventFull("Sorry, this event is full.")
+    registration = _create(event, user, Registration.Status.WAITLISTED, now)
+    # The new row has the highest pk, so everyone queued at or before `now` is ahead
+    # of it or is it (the waitlist orders by created_at, then pk).
+    registration.position = event.registrations.waitlist().filter(created_at__lte=now).count()
+    return registration
+
+
+def _create(event: Event, user, status: str, now) -> Registration:
+    confirmed_at = now if status == Registration.Status.CONFIRMED else None
+    registration = Registration.objects.create(
+        event=event, user=user, status=status, created_at=now, confirmed_at=confirmed_at
+    )
+    registration.position = None
+    return registration
+
+
 def cancel_registration(*, user, event: Event) -> Registration:
-    """Give up a seat or a waitlist place. A freed seat goes to the head of the waitlist."""
+    """Give up a seat or a waitlist place. A freed seat goes to the head of the waitlist.
+    The registration's `event` is the event as it stood at commit."""
     with transaction.atomic():
         event = lock(event)
         registration = Registration.objects.active().filter(event=event, user=user).first()
@@ -68,6 +104,9 @@ def cancel_registration(*, user, event: Event) -> Registration:
             Event.objects.filter(pk=event.pk).update(
                 seats_taken=F("seats_taken") - 1, updated_at=registration.cancelled_at
             )
+            event.seats_taken -= 1
+            event.updated_at = registration.cancelled_at
+        registration.event = event
     notify(registration, "cancelled")
     notify_many(promoted, "promoted")
     return registration

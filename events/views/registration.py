@@ -47,11 +47,16 @@ class RegistrationActionView(View):
             return (
                 HttpResponseClientRedirect(login) if request.htmx else HttpResponseRedirect(login)
             )
-        status = self.perform(event)
+        status, outcome = self.perform(event)
         if not request.htmx:
             return back_to(request, event.get_absolute_url())
-        event.refresh_from_db()
-        registration = active_registration(request.user, event)
+        if outcome is None:
+            # Refused, or a double click: show the event and the user's place as they are now.
+            event.refresh_from_db()
+            registration = active_registration(request.user, event)
+        else:
+            event = outcome.event
+            registration = outcome if outcome.is_active else None
         event.my_registration = registration
         context = {"event": event, "registration": registration}
         response = TemplateResponse(request, self.partial_for_target(), context, status=status)
@@ -68,7 +73,8 @@ class RegistrationActionView(View):
             return "events/registration_list.html#row-update"
         return "events/event_detail.html#registration-update"
 
-    def perform(self, event: Event) -> int:
+    def perform(self, event: Event) -> tuple[int, Registration | None]:
+        """The response status and the registration the action produced, if it did."""
         user = self.request.user
         try:
             if self.action == "register":
@@ -77,14 +83,14 @@ class RegistrationActionView(View):
                     self.request, CONFIRMED if registration.is_confirmed else WAITLISTED
                 )
             else:
-                services.cancel_registration(user=user, event=event)
+                registration = services.cancel_registration(user=user, event=event)
                 messages.info(self.request, "Your registration is cancelled.")
         except (services.AlreadyRegistered, services.NotRegistered):
-            pass  # A double click: the panel already shows the outcome of the first.
+            return 200, None  # A double click: the panel shows the outcome of the first.
         except services.RegistrationError as exc:
             messages.error(self.request, exc.message)
-            return exc.status
-        return 200
+            return exc.status, None
+        return 200, registration
 
 
 class RegisterView(RegistrationActionView):

@@ -54,6 +54,46 @@ def test_full_event_without_waitlist_refuses():
     assert_invariant(event)
 
 
+def test_register_returns_the_outcome_to_show():
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    confirmed = services.register(user=UserFactory(), event=event)
+    assert confirmed.position is None
+    assert (confirmed.event.seats_taken, confirmed.event.is_full) == (1, True)
+    services.register(user=UserFactory(), event=event)
+    third = services.register(user=UserFactory(), event=event)
+    assert third.is_waitlisted and third.position == 2
+
+
+@pytest.mark.parametrize("waitlist", [True, False], ids=["waitlist", "no-waitlist"])
+def test_registering_again_on_a_full_event_is_already_registered(waitlist):
+    event, user = EventFactory(capacity=1, waitlist_enabled=waitlist), UserFactory()
+    services.register(user=user, event=event)
+    with pytest.raises(services.AlreadyRegistered):
+        services.register(user=user, event=event)
+    assert_invariant(event)
+
+
+def test_cancel_returns_the_event_with_the_seat_given_back():
+    event, user = EventFactory(capacity=2), UserFactory()
+    services.register(user=user, event=event)
+    cancelled = services.cancel_registration(user=user, event=event)
+    assert cancelled.event.seats_taken == 0 and not cancelled.is_active
+
+
+def test_a_stale_event_still_gets_the_truth_from_the_database():
+    # The view's copy of the event is read before the transaction; the seat is taken
+    # only if the row still has one free and registration is still open.
+    stale = EventFactory(capacity=1, waitlist_enabled=True)
+    services.register(user=UserFactory(), event=Event.objects.get(pk=stale.pk))
+    assert stale.seats_taken == 0
+    assert services.register(user=UserFactory(), event=stale).is_waitlisted
+    Event.objects.filter(pk=stale.pk).update(status=Event.Status.CANCELLED)
+    fresh_looking = EventFactory.build(pk=stale.pk, capacity=5, seats_taken=0)
+    with pytest.raises(services.RegistrationClosed):
+        services.register(user=UserFactory(), event=fresh_looking)
+    assert_invariant(stale)
+
+
 def test_registering_twice_is_refused():
     event, user = EventFactory(), UserFactory()
     services.register(user=user, event=event)

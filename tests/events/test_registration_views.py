@@ -136,12 +136,36 @@ def test_online_link_only_for_registered_attendees(client, attendee):
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
-def test_registration_post_runs_at_most_12_queries(
+def test_taking_a_seat_runs_5_queries_and_the_transaction(
     client, attendee, headers, django_assert_max_num_queries
 ):
+    # Session, user, event, then one conditional UPDATE and the INSERT: no lock wait.
     event = EventFactory()
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(5 + 2):
         client.post(url("register", event), headers=headers)
+    assert event.registrations.confirmed().count() == 1
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
+def test_joining_the_waitlist_runs_6_queries_and_the_transaction(
+    client, attendee, headers, django_assert_max_num_queries
+):
+    # Session, user, event, then the locked read, the INSERT and the position.
+    event = EventFactory(capacity=1, waitlist_enabled=True)
+    services.register(user=UserFactory(), event=event)
+    with django_assert_max_num_queries(6 + 2):
+        client.post(url("register", event), headers=headers)
+    assert event.registrations.waitlist().count() == 1
+
+
+def test_second_click_on_the_last_seat_shows_the_seat_not_full(client, attendee):
+    # The first click took the last seat; the second must not say "full".
+    event = EventFactory(capacity=1, waitlist_enabled=False)
+    client.post(url("register", event), headers=HX)
+    response = client.post(url("register", event), headers=HX)
+    assert response.status_code == 200
+    assert "HX-Trigger" not in response
+    assert "You're registered." in response.content.decode()
 
 
 def test_detail_with_panel_runs_at_most_6_queries(client, attendee, django_assert_max_num_queries):
