@@ -1,21 +1,32 @@
-"""Whole content regions cached for anonymous visitors, who all see the same page.
+"""Whole pages cached for anonymous visitors, who all see the same page.
 
-Only the region inside the page shell is cached: the shell (CSP nonce, CSRF token,
-navigation) is rendered per request. Keys carry the data's version, so a change shows
-at once without invalidation, and the minute, so time-based state (an event starting,
-"today") moves along. EMS_FRAGMENT_CACHE=0 turns this off with the template fragments.
+A page is shared when the visitor is anonymous and has no flash messages waiting.
+It is rendered once with stand-ins for the two per-request values, the CSP nonce and
+the CSRF token, and each response swaps in its own. Keys carry the data's version, so
+a change shows at once without invalidation, the absolute URL, and the minute, so
+time-based state (an event starting, "today") moves along. EMS_FRAGMENT_CACHE=0 turns
+this off with the template fragments.
 """
 
 import hashlib
+from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.messages import get_messages
 from django.core.cache import cache, caches
 from django.db.models import Max
+from django.http import HttpResponse
+from django.middleware.csp import get_nonce
+from django.middleware.csrf import get_token
 from django.utils import timezone
 
 from .models import Event
 
 TTL = 600
+NONCE_MARK = "ems-shared-page-csp-nonce"
+CSRF_MARK = "ems-shared-page-csrf-token"
+# Context that renders a shared page with the stand-ins.
+MARKS = {"csp_nonce": NONCE_MARK, "csrf_token": CSRF_MARK}
 
 
 def page_cache():
@@ -23,18 +34,43 @@ def page_cache():
     return caches["template_fragments"] if "template_fragments" in settings.CACHES else cache
 
 
+def shareable(request) -> bool:
+    """Whether this visitor sees what every anonymous visitor sees. Counting the waiting
+    messages does not consume them; without a messages cookie it reads nothing."""
+    return not request.user.is_authenticated and not get_messages(request)
+
+
+def shared_page(request, key: str, render: Callable[[dict], str]) -> HttpResponse:
+    """The cached page for `key`, rendered by render(MARKS) on a miss, with this
+    request's nonce and CSRF token swapped in (each only if the page uses it, so a
+    fragment sets no cookie and adds no nonce to the CSP header)."""
+    html = page_cache().get(key)
+    if html is None:
+        html = render(MARKS)
+        page_cache().set(key, html, TTL)
+    if NONCE_MARK in html:
+        html = html.replace(NONCE_MARK, str(get_nonce(request)))
+    if CSRF_MARK in html:
+        html = html.replace(CSRF_MARK, get_token(request))
+    return HttpResponse(html)
+
+
 def _minute() -> str:
     return timezone.now().strftime("%Y%m%d%H%M")
 
 
-def catalogue_key(path: str, partial: bool) -> str:
+def _digest(url: str) -> str:
+    return hashlib.md5(url.encode(), usedforsecurity=False).hexdigest()
+
+
+def catalogue_key(url: str, partial: bool) -> str:
     # Any change to an event bumps its updated_at (seat counts included, see services),
     # and categories touch their events when they change (see signals).
     version = Event.objects.aggregate(version=Max("updated_at"))["version"]
     stamp = version.timestamp() if version else 0
-    digest = hashlib.md5(path.encode(), usedforsecurity=False).hexdigest()
-    return f"catalogue:{digest}:{stamp}:{_minute()}:{int(partial)}"
+    return f"catalogue:{_digest(url)}:{stamp}:{_minute()}:{int(partial)}"
 
 
-def detail_key(event: Event) -> str:
-    return f"event-page:{event.pk}:{event.updated_at.timestamp()}:{event.seats_taken}:{_minute()}"
+def detail_key(event: Event, url: str) -> str:
+    version = f"{event.pk}:{event.updated_at.timestamp()}:{event.seats_taken}"
+    return f"event-page:{version}:{_digest(url)}:{_minute()}"

@@ -1,9 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.template.response import TemplateResponse
 from django.utils.cache import patch_vary_headers
 from django.views.generic import CreateView, DetailView
 from django_filters.views import FilterView
@@ -34,33 +32,19 @@ class EventListView(HtmxPartialMixin, ClampedPaginationMixin, FilterView):
         return super().get_filterset_kwargs(filterset_class) | {"data": self.request.GET}
 
     def get(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        if not page_cache.shareable(request):
             return super().get(request, *args, **kwargs)
-        return self.cached_for_anonymous(request, *args, **kwargs)
-
-    def cached_for_anonymous(self, request, *args, **kwargs):
-        """Anonymous visitors all see the same catalogue for a URL, so its content region
-        is cached whole, keyed by the URL and the catalogue's version: a hit costs one
-        indexed query and renders only the page shell (nonce, CSRF token, navigation)."""
-        partial = self.wants_partial()
-        names = ["results"] if partial else ["catalogue", "explore"]
-        key = page_cache.catalogue_key(request.get_full_path(), partial)
-        cached = page_cache.page_cache().get(key)
-        if cached is None:
-            context = super().get(request, *args, **kwargs).context_data
-            cached = {
-                name: render_to_string(f"{self.template_name}#{name}", context, request)
-                for name in names
-            }
-            page_cache.page_cache().set(key, cached, page_cache.TTL)
-        if partial:
-            response = HttpResponse(cached["results"])
-        else:
-            response = TemplateResponse(
-                request, "events/event_list_cached.html", {"cached": cached}
-            )
+        # Anonymous visitors share the page, or the htmx partial, per URL and catalogue
+        # version: a hit costs one indexed query and no rendering. See page_cache.
+        key = page_cache.catalogue_key(request.build_absolute_uri(), self.wants_partial())
+        response = page_cache.shared_page(request, key, self.render_shared)
         patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
         return response
+
+    def render_shared(self, marks: dict) -> str:
+        response = super().get(self.request, *self.args, **self.kwargs)
+        response.context_data |= marks
+        return response.render().content.decode()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -71,19 +55,8 @@ class EventListView(HtmxPartialMixin, ClampedPaginationMixin, FilterView):
         return context
 
 
-# What a cached event page reads from the event itself: its cache key and <head>.
-HEAD_FIELDS = [
-    "slug",
-    "title",
-    "description",
-    "starts_at",
-    "venue",
-    "city",
-    "is_online",
-    "poster",
-    "updated_at",
-    "seats_taken",
-]
+# All a shared event page needs from the database on a hit: its cache key's fields.
+KEY_FIELDS = ["slug", "updated_at", "seats_taken"]
 
 
 class EventDetailView(DetailView):
@@ -94,20 +67,17 @@ class EventDetailView(DetailView):
         return Event.objects.visible_to(self.request.user).for_cards()
 
     def get(self, request, *args, **kwargs):
-        if request.user.is_authenticated:
+        if not page_cache.shareable(request):
             return super().get(request, *args, **kwargs)
-        # Anonymous visitors share one page per event version: see page_cache. A hit
-        # needs only the key's fields and the page head's.
-        self.object = self.get_object(Event.objects.listed().only(*HEAD_FIELDS))
-        key = page_cache.detail_key(self.object)
-        content = page_cache.page_cache().get(key)
-        if content is None:
-            self.object = self.get_object()
-            context = self.get_context_data(object=self.object)
-            content = render_to_string(f"{self.template_name}#page", context, request)
-            page_cache.page_cache().set(key, content, page_cache.TTL)
-        context = {"event": self.object, "object": self.object, "content": content}
-        return TemplateResponse(request, "events/event_detail_cached.html", context)
+        # Anonymous visitors share one page per event version and URL: see page_cache.
+        version = self.get_object(Event.objects.listed().only(*KEY_FIELDS))
+        key = page_cache.detail_key(version, request.build_absolute_uri())
+        return page_cache.shared_page(request, key, self.render_shared)
+
+    def render_shared(self, marks: dict) -> str:
+        self.object = self.get_object()
+        context = self.get_context_data(object=self.object) | marks
+        return render_to_string(self.template_name, context, self.request)
 
     def get_context_data(self, **kwargs):
         user = self.request.user

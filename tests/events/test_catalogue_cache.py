@@ -1,9 +1,12 @@
 """Anonymous catalogue pages are cached whole, yet every change shows at once."""
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
-from events import services
+from events import page_cache, services
 from events.models import Category, Event
 from tests.factories import EventFactory, UserFactory
 
@@ -27,12 +30,55 @@ def test_a_repeat_visit_costs_one_query(client, django_assert_max_num_queries):
     assert partial.lstrip().startswith('<section id="results"')
 
 
-def test_the_shell_is_fresh_on_every_hit(client):
-    EventFactory()
-    first, second = client.get(reverse("events:list")), client.get(reverse("events:list"))
-    nonce = second.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
-    assert f'nonce="{nonce}"' in second.content.decode()
-    assert first.content != second.content  # a new nonce each time
+def nonce_of(response) -> str:
+    return response.headers["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+
+
+@pytest.mark.parametrize("page", ["list", "detail"])
+def test_every_visitor_gets_their_own_nonce_and_csrf_token(page):
+    url = EventFactory().get_absolute_url() if page == "detail" else reverse("events:list")
+    first, second = Client(), Client()
+    responses = [first.get(url), second.get(url)]
+    for response in responses:
+        html = response.content.decode()
+        assert f'nonce="{nonce_of(response)}"' in html
+        assert page_cache.NONCE_MARK not in html and page_cache.CSRF_MARK not in html
+        assert "csrftoken" in response.cookies
+    assert nonce_of(responses[0]) != nonce_of(responses[1])
+    assert responses[0].content != responses[1].content
+
+
+def test_the_shared_pages_csrf_token_is_accepted():
+    # htmx sends the token from <body hx-headers>; it must match this visitor's cookie.
+    client = Client(enforce_csrf_checks=True)
+    html = client.get(reverse("events:list")).content.decode()
+    token = html.split('"X-CSRFToken": "')[1].split('"')[0]
+    response = client.post(
+        reverse("accounts:login"),
+        {"username": "x", "password": "y"},
+        headers={"X-CSRFToken": token},
+    )
+    assert response.status_code == 200  # the form's own error, not a CSRF 403
+
+
+def test_a_visitor_with_a_message_waiting_sees_it(client):
+    event = EventFactory()
+    client.get(event.get_absolute_url())
+    storage = CookieStorage(RequestFactory().get("/"))
+    client.cookies["messages"] = storage._encode(
+        [messages.storage.base.Message(messages.INFO, "You have been logged out.")]
+    )
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert "You have been logged out." in html
+    assert "You have been logged out." not in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_each_address_is_its_own_page(client):
+    event = EventFactory()
+    plain = client.get(event.get_absolute_url()).content.decode()
+    shared = client.get(event.get_absolute_url() + "?utm_source=news").content.decode()
+    assert "next=/events/" in plain and "utm_source" not in plain
+    assert "utm_source%3Dnews" in shared
 
 
 def test_registrations_edits_and_category_renames_show_at_once(client):
