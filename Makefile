@@ -15,7 +15,7 @@ PORT ?= 8000
 help:
 	@echo "make run     install, migrate, create demo accounts, serve http://$(HOST):$(PORT) (DEBUG on)"
 	@echo "make test    install, make sure a Chromium is there, run every test (unit + e2e)"
-	@echo "make serve   production-like: DEBUG off, collectstatic, gunicorn + whitenoise"
+	@echo "make serve   production-like: DEBUG off, collectstatic, gunicorn + whitenoise, email worker"
 	@echo "make bench   benchmark against a Django ceiling (needs wrk; add DATABASE_URL and REDIS_URL for PostgreSQL + Redis)"
 	@echo "make lint    ruff check and format check"
 	@echo "make clean   remove the virtualenv and var/ (database, media, mail)"
@@ -42,11 +42,13 @@ var/secret_key:
 	@mkdir -p var
 	@$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
 
+# Emails go through the database queue and a db_worker beside gunicorn, as in production.
 serve: install var/secret_key
 	export DJANGO_SECRET_KEY="$${DJANGO_SECRET_KEY:-$$(cat var/secret_key)}" DJANGO_HTTPS="$${DJANGO_HTTPS:-0}" \
-		DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-1}"; \
+		DJANGO_SERVE_MEDIA="$${DJANGO_SERVE_MEDIA:-1}" TASKS_BACKEND="$${TASKS_BACKEND:-database}"; \
 	$(MANAGE) migrate --no-input && \
 	$(MANAGE) collectstatic --no-input -v0 && \
+	if [ "$$TASKS_BACKEND" = database ]; then $(MANAGE) db_worker & trap "kill $$! 2>/dev/null" EXIT; fi && \
 	$(BIN)/gunicorn --pythonpath site wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
 test: install

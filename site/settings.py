@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "django.forms",
     "django_htmx",
     "django_filters",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -233,8 +234,18 @@ MAILERS = {
     )
 }
 
-# Background tasks (emails) run through Django's tasks framework, in-process by default.
-TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks (emails) run through Django's tasks framework: in the web process by
+# default, or TASKS_BACKEND=database to queue them in the database for
+# `manage.py db_worker` (django-tasks-db), as production does.
+TASK_BACKENDS = {
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+if (TASKS_BACKEND := os.environ.get("TASKS_BACKEND") or "immediate") not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND={TASKS_BACKEND!r} is not one of {', '.join(TASK_BACKENDS)}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
 
 # Security
 SECURE_CSP = {
