@@ -28,21 +28,25 @@ def setup():
 
 
 def prepare(events: int, users: int, attempts: int, capacity: int) -> dict:
+    from importlib import import_module
+
+    from django.conf import settings
     from django.contrib.auth import (
         BACKEND_SESSION_KEY,
         HASH_SESSION_KEY,
         SESSION_KEY,
         get_user_model,
     )
-    from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.utils import timezone
     from django.utils.crypto import get_random_string
+    from django_tasks_db.models import DBTaskResult
 
     from events.models import Event
 
     call_command("migrate", verbosity=0)
     call_command("seed_demo", events=events, users=users, reset=True, force=True, verbosity=0)
+    DBTaskResult.objects.all().delete()  # so verify counts this run's emails only
     User = get_user_model()
     people = list(User.objects.filter(is_staff=False).order_by("pk")[: attempts + 1])
     missing = attempts + 1 - len(people)
@@ -64,6 +68,8 @@ def prepare(events: int, users: int, attempts: int, capacity: int) -> dict:
         waitlist_enabled=True,
         status=Event.Status.PUBLISHED,
     )
+
+    SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
     def session(user) -> list[str]:
         store = SessionStore()
@@ -113,14 +119,19 @@ def probe(targets: dict) -> dict:
 
 
 def verify(slug: str) -> dict:
+    from django.db.models import Count
+    from django_tasks_db.models import DBTaskResult
+
     from events.models import Event
 
     event = Event.objects.get(slug=slug)
+    tasks = DBTaskResult.objects.values_list("status").annotate(n=Count("id"))
     return {
         "capacity": event.capacity,
         "seats_taken": event.seats_taken,
         "confirmed": event.registrations.confirmed().count(),
         "waitlisted": event.registrations.waitlist().count(),
+        "emails": {status.lower(): n for status, n in tasks},
     }
 
 
