@@ -39,16 +39,8 @@ def _take_free_seat(user, event: Event) -> Registration | None:
     if event.is_full:
         return None
     now = timezone.now()
-    taken = (
-        Event.objects.filter(pk=event.pk)
-        .open_for_registration()
-        .with_seats_left()
-        .update(seats_taken=F("seats_taken") + 1, updated_at=now)
-    )
-    if not taken:
+    if not _move_seats(event, 1, now, Event.objects.open_for_registration().with_seats_left()):
         return None
-    event.seats_taken += 1
-    event.updated_at = now
     return _create(event, user, Registration.Status.CONFIRMED, now)
 
 
@@ -57,9 +49,7 @@ def _register_locked(user, event: Event) -> Registration:
     _check_open(event)
     now = timezone.now()
     if event.seats_taken < event.capacity:
-        Event.objects.filter(pk=event.pk).update(seats_taken=F("seats_taken") + 1, updated_at=now)
-        event.seats_taken += 1
-        event.updated_at = now
+        _move_seats(event, 1, now)
         return _create(event, user, Registration.Status.CONFIRMED, now)
     if not event.waitlist_enabled:
         if Registration.objects.active().filter(event=event, user=user).exists():
@@ -71,6 +61,18 @@ def _register_locked(user, event: Event) -> Registration:
     # of it or is it (the waitlist orders by created_at, then pk).
     registration.position = event.registrations.waitlist().filter(created_at__lte=now).count()
     return registration
+
+
+def _move_seats(event: Event, by: int, now, rows=None) -> bool:
+    """Change seats_taken by `by` in the database and on this copy of the event, with
+    updated_at, which versions the cached pages. `rows` narrows the UPDATE so it only
+    happens while the event still qualifies; False when it no longer does."""
+    rows = Event.objects.all() if rows is None else rows
+    if not rows.filter(pk=event.pk).update(seats_taken=F("seats_taken") + by, updated_at=now):
+        return False
+    event.seats_taken += by
+    event.updated_at = now
+    return True
 
 
 def _create(event: Event, user, status: str, now) -> Registration:
@@ -100,12 +102,7 @@ def cancel_registration(*, user, event: Event) -> Registration:
         registration.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
         promoted = promote(event, seats=1) if was_confirmed else []
         if was_confirmed and not promoted:
-            # updated_at too: it versions the cached catalogue pages.
-            Event.objects.filter(pk=event.pk).update(
-                seats_taken=F("seats_taken") - 1, updated_at=registration.cancelled_at
-            )
-            event.seats_taken -= 1
-            event.updated_at = registration.cancelled_at
+            _move_seats(event, -1, registration.cancelled_at)
         registration.event = event
     notify(registration, "cancelled")
     notify_many(promoted, "promoted")
