@@ -34,6 +34,19 @@ def _none(*args):
 
 
 class ResilientRedisCacheClient(RedisCacheClient):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._clients = {}
+
+    def get_client(self, key=None, *, write=False):
+        # Django builds a new redis.Redis per call, which costs about as much as a GET.
+        # A client is only a handle on its pool and is thread-safe, so keep one per pool.
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
     get = _degrade(RedisCacheClient.get, lambda key, default: default)
     get_many = _degrade(RedisCacheClient.get_many, lambda keys: {})
     has_key = _degrade(RedisCacheClient.has_key, _false)

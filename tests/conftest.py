@@ -2,6 +2,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
 
+from events import page_cache
 from tests.factories import PASSWORD
 
 
@@ -12,6 +13,7 @@ def _isolated_cache_and_media(settings, tmp_path):
     # Real hashing costs ~0.3 s per user; tests only need passwords to round-trip.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     cache.clear()
+    page_cache.recent_pages.clear()
 
 
 @pytest.fixture

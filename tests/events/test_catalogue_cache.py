@@ -128,6 +128,28 @@ def test_an_anonymous_event_page_costs_one_query_and_follows_changes(
     assert "2 of 3 left" in client.get(event.get_absolute_url()).content.decode()
 
 
+def test_a_popular_page_is_served_from_memory_while_it_is_current(client, monkeypatch):
+    # Each worker keeps recent versions itself, so a hit needs no round trip to Redis.
+    event = EventFactory(capacity=3)
+    first = client.get(event.get_absolute_url()).content.decode()
+    page_cache.page_cache().clear()
+    monkeypatch.setattr(page_cache, "page_cache", lambda: pytest.fail("asked the cache"))
+    again = client.get(event.get_absolute_url()).content.decode()
+    assert again.count("3 of 3 left") == first.count("3 of 3 left") > 0
+    monkeypatch.undo()
+    services.register(user=UserFactory(), event=event)
+    assert "2 of 3 left" in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_memory_keeps_a_bounded_number_of_pages(client, monkeypatch):
+    monkeypatch.setattr(page_cache, "RECENT", 2)
+    events = EventFactory.create_batch(3)
+    for event in events:
+        client.get(event.get_absolute_url())
+    assert len(page_cache.recent_pages) == 2
+    assert not any(events[0].slug in html for html in page_cache.recent_pages.values())
+
+
 def test_no_page_cache_when_fragment_caching_is_off(client, settings):
     settings.CACHES = {
         **settings.CACHES,
@@ -136,3 +158,4 @@ def test_no_page_cache_when_fragment_caching_is_off(client, settings):
     EventFactory(title="Uncached")
     listing(client)
     assert "Uncached" in listing(client)
+    assert not page_cache.recent_pages

@@ -150,6 +150,11 @@ def test_redis_outage_degrades_to_cache_misses(caplog):
     assert "Cache unavailable" in caplog.text
 
 
+def test_the_redis_cache_reuses_its_client():
+    client = ResilientRedisCache("redis://127.0.0.1:1/0", {})._cache
+    assert client.get_client() is client.get_client(write=True)
+
+
 def test_the_configured_cache_works():
     cache = caches["default"]
     cache.set("ems-test-key", "value", 5)
