@@ -112,12 +112,12 @@ def update_event(*, event: Event, changes: dict, poster: Poster | None = None) -
                 changed.add("seats_taken")
             event.save(update_fields=[*changed, "updated_at"])
             notified = _bump_calendars(event) if changed & NOTIFY_FIELDS else []
+            notify_many(promoted, "promoted")
+            notify_many(notified, "changed")
     except BaseException:
         _delete_files(stored)
         raise
     transaction.on_commit(lambda: _delete_files(replaced))
-    notify_many(promoted, "promoted")
-    notify_many(notified, "changed")
     event.attendees_notified = len(notified)
     return event
 
@@ -228,7 +228,7 @@ def cancel_event(*, event: Event, reason: str) -> Event:
                 "updated_at",
             ]
         )
-    notify_many(ids, "event_cancelled")
+        notify_many(ids, "event_cancelled")
     return event
 
 

@@ -24,11 +24,11 @@ def register(*, user, event: Event) -> Registration:
     try:
         with transaction.atomic():
             registration = _take_free_seat(user, event) or _register_locked(user, event)
+            notify(registration, "confirmed" if registration.is_confirmed else "waitlisted")
     except IntegrityError:
         # The partial unique constraint refused a second active registration (a double
         # click, or a stale page); the whole transaction, seat count included, rolled back.
         raise AlreadyRegistered("You're already registered for this event.") from None
-    notify(registration, "confirmed" if registration.is_confirmed else "waitlisted")
     return registration
 
 
@@ -45,7 +45,7 @@ def _take_free_seat(user, event: Event) -> Registration | None:
 
 
 def _register_locked(user, event: Event) -> Registration:
-    event = lock(event)
+    event = lock(event, Event.objects.with_waitlist_length())
     _check_open(event)
     now = timezone.now()
     if event.seats_taken < event.capacity:
@@ -57,9 +57,8 @@ def _register_locked(user, event: Event) -> Registration:
             raise AlreadyRegistered("You're already registered for this event.")
         raise EventFull("Sorry, this event is full.")
     registration = _create(event, user, Registration.Status.WAITLISTED, now)
-    # The new row has the highest pk, so everyone queued at or before `now` is ahead
-    # of it or is it (the waitlist orders by created_at, then pk).
-    registration.position = event.registrations.waitlist().filter(created_at__lte=now).count()
+    # Everyone already waiting joined under this lock, before `now`, so is ahead.
+    registration.position = event.waitlist_length + 1
     return registration
 
 
@@ -104,8 +103,8 @@ def cancel_registration(*, user, event: Event) -> Registration:
         if was_confirmed and not promoted:
             _move_seats(event, -1, registration.cancelled_at)
         registration.event = event
-    notify(registration, "cancelled")
-    notify_many(promoted, "promoted")
+        notify(registration, "cancelled")
+        notify_many(promoted, "promoted")
     return registration
 
 

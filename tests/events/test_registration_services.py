@@ -59,9 +59,14 @@ def test_register_returns_the_outcome_to_show():
     confirmed = services.register(user=UserFactory(), event=event)
     assert confirmed.position is None
     assert (confirmed.event.seats_taken, confirmed.event.is_full) == (1, True)
-    services.register(user=UserFactory(), event=event)
+    second = services.register(user=UserFactory(), event=event)
     third = services.register(user=UserFactory(), event=event)
     assert third.is_waitlisted and third.position == 2
+    services.cancel_registration(user=second.user, event=event)
+    fourth = services.register(user=UserFactory(), event=event)
+    assert fourth.position == 2
+    annotated = Registration.objects.with_waitlist_position().get(pk=fourth.pk)
+    assert annotated.position == fourth.position
 
 
 @pytest.mark.parametrize("waitlist", [True, False], ids=["waitlist", "no-waitlist"])

@@ -6,6 +6,7 @@ The web request only queues the email; `manage.py db_worker` sends it.
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import transaction
 from django_tasks_db.models import DBTaskResult
 
 from events import services
@@ -42,6 +43,20 @@ def test_a_refused_registration_queues_nothing():
     services.register(user=UserFactory(), event=event)
     with pytest.raises(services.EventFull):
         services.register(user=UserFactory(), event=event)
+    assert DBTaskResult.objects.count() == 1
+
+
+def test_the_email_is_queued_with_the_registration_or_not_at_all():
+    event, user = EventFactory(), UserFactory()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.register(user=user, event=event)
+        assert DBTaskResult.objects.count() == 1  # in the registration's own transaction
+        raise RuntimeError("the request failed after registering")
+    assert not event.registrations.exists()
+    assert DBTaskResult.objects.count() == 0
+    services.register(user=user, event=event)
+    with pytest.raises(services.AlreadyRegistered):
+        services.register(user=user, event=event)
     assert DBTaskResult.objects.count() == 1
 
 
