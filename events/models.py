@@ -61,20 +61,6 @@ class EventQuerySet(models.QuerySet):
             checked_in=models.Count("registrations", filter=arrived),
         )
 
-    def with_waitlist_length(self):
-        """Annotate `waitlist_length` through a subquery, which, unlike a join with
-        GROUP BY, can be read in the same statement that takes FOR UPDATE."""
-        waiting = (
-            Registration.objects.filter(
-                event=models.OuterRef("pk"), status=RegistrationStatus.WAITLISTED
-            )
-            .order_by()
-            .values("event")
-            .annotate(n=models.Count("pk"))
-            .values("n")
-        )
-        return self.annotate(waitlist_length=models.functions.Coalesce(models.Subquery(waiting), 0))
-
     def for_cards(self):
         """Everything an event card shows, in the same query."""
         return self.select_related("category", "organizer")

@@ -10,11 +10,9 @@ from ..models import Event, Registration
 BATCH = 500
 
 
-def lock(event: Event, events=None) -> Event:
-    """Re-read the event under a row lock (SQLite: the IMMEDIATE transaction's write lock),
-    with whatever `events` annotates."""
-    events = Event.objects.all() if events is None else events
-    return events.select_for_update().get(pk=event.pk)
+def lock(event: Event) -> Event:
+    """Re-read the event under a row lock (SQLite: the IMMEDIATE transaction's write lock)."""
+    return Event.objects.select_for_update().get(pk=event.pk)
 
 
 def notify(registration: Registration, kind: str) -> None:

@@ -45,7 +45,7 @@ def _take_free_seat(user, event: Event) -> Registration | None:
 
 
 def _register_locked(user, event: Event) -> Registration:
-    event = lock(event, Event.objects.with_waitlist_length())
+    event = lock(event)
     _check_open(event)
     now = timezone.now()
     if event.seats_taken < event.capacity:
@@ -57,8 +57,11 @@ def _register_locked(user, event: Event) -> Registration:
             raise AlreadyRegistered("You're already registered for this event.")
         raise EventFull("Sorry, this event is full.")
     registration = _create(event, user, Registration.Status.WAITLISTED, now)
-    # Everyone already waiting joined under this lock, before `now`, so is ahead.
-    registration.position = event.waitlist_length + 1
+    # Everyone else waiting joined under this lock, before `now`, so is ahead: the new
+    # place is the waitlist's length. (Annotating the locked read with the count costs
+    # more to build in the ORM than this plain query.)
+    waiting = Registration.objects.filter(event=event, status=Registration.Status.WAITLISTED)
+    registration.position = waiting.count()
     return registration
 
 

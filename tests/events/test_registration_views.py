@@ -147,13 +147,13 @@ def test_taking_a_seat_runs_5_queries_and_the_transaction(
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
-def test_joining_the_waitlist_runs_5_queries_and_the_transaction(
+def test_joining_the_waitlist_runs_6_queries_and_the_transaction(
     client, attendee, headers, django_assert_max_num_queries
 ):
-    # Session, user, event, then the locked read with the waitlist's length, and the INSERT.
+    # Session, user, event, then the locked read, the INSERT and the position.
     event = EventFactory(capacity=1, waitlist_enabled=True)
     services.register(user=UserFactory(), event=event)
-    with django_assert_max_num_queries(5 + 2):
+    with django_assert_max_num_queries(6 + 2):
         client.post(url("register", event), headers=headers)
     assert event.registrations.waitlist().count() == 1
 
