@@ -19,12 +19,19 @@ WAITLISTED = "The event is full, so you're on the waitlist. We'll email you if a
 
 
 def registrations_by_event(user, events) -> dict[int, Registration]:
-    """The user's active registrations for these events, in one query."""
+    """The user's active registrations for these events, with their waitlist `position`.
+    One plain query; a second only when some are waitlisted, because the position
+    subquery costs more to build than the rest of the page's queries together."""
     if not user.is_authenticated or not events:
         return {}
-    registrations = (
-        Registration.objects.active().filter(user=user, event__in=events).with_waitlist_position()
-    )
+    registrations = list(Registration.objects.active().filter(user=user, event__in=events))
+    waiting = [registration.pk for registration in registrations if registration.is_waitlisted]
+    positions = {}
+    if waiting:
+        queued = Registration.objects.filter(pk__in=waiting).with_waitlist_position()
+        positions = dict(queued.values_list("pk", "position"))
+    for registration in registrations:
+        registration.position = positions.get(registration.pk)
     return {registration.event_id: registration for registration in registrations}
 
 
