@@ -35,6 +35,8 @@ def failures(name: str, result: dict) -> list[str]:
         ]
         if ratio(result, rps) < floor:
             missed.append(f"{target}: ratio {ratio(result, rps):.2f} < {floor}")
+    if result["targets"]["floor"]["errors"]:
+        missed.append(f"floor: {result['targets']['floor']['errors']} errors")
     for target in PAGES:
         # The no-cache rows show what caching buys; the latency budget is for the app
         # as configured. Errors count everywhere.
@@ -86,10 +88,14 @@ def markdown(run: dict) -> str:
                 f"| {ratio(result, row['rps']):.2f} | {cold['rps']:.0f} "
                 f"| {ratio(result, cold['rps']):.2f} | {probe['queries']} | {probe['bytes']:,} |"
             )
+        floor = result["targets"]["floor"]
         registration = result["registration"]
         invariant = registration["invariant"]
         probe = result["probes"]["registration"]
         lines += [
+            f"| signed-in floor: a POST that only loads the session and user "
+            f"| {floor['rps']:.0f} | {floor['p50_ms']:.1f} | {floor['p99_ms']:.1f} "
+            f"| {ratio(result, floor['rps']):.2f} | | | | |",
             f"| registration POST, {registration['requests']} attempts "
             f"| {registration['rps']:.0f} | {registration['p50_ms']:.1f} "
             f"| {registration['p99_ms']:.1f} | {ratio(result, registration['rps']):.2f} | | "

@@ -51,6 +51,14 @@ def page_targets(prep: dict) -> dict:
     }
 
 
+def floor_target(prep: dict) -> dict:
+    """A signed-in htmx POST, as the register button sends, to bench.floor's empty view."""
+    session, csrf = prep["viewer"]
+    cookie = f"sessionid={session}; csrftoken={csrf}"
+    headers = {"Cookie": cookie, "X-CSRFToken": csrf, "HX-Request": "true"}
+    return {"path": "/", "method": "POST", "headers": headers}
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
@@ -117,6 +125,8 @@ def wrk(port: int, target: dict, seconds: float, connections: int) -> dict:
     command = ["wrk", "-t2", f"-c{connections}", duration, "--latency", "--timeout", "10s"]
     for name, value in target.get("headers", {}).items():
         command += ["-H", f"{name}: {value}"]
+    if target.get("method") == "POST":
+        command += ["-s", str(ROOT / "bench" / "post.lua")]
     command.append(f"http://{HOST}:{port}{target['path']}")
     out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
     latency = dict(re.findall(r"^\s+(50|99)%\s+([\d.]+\w+)", out, re.MULTILINE))
@@ -204,7 +214,9 @@ def bench_config(name: str, config: dict, args, var: Path) -> dict:
             gunicorn("wsgi:application", django_env(config_env, var, False), "site")
         )
         ceiling = stack.enter_context(gunicorn("bench.ceiling:application", ceiling_env, "."))
-        plan = [("ceiling", ceiling, {"path": "/"})]
+        floor_env = env | {"DJANGO_SETTINGS_MODULE": "bench.floor"}
+        floor = stack.enter_context(gunicorn("wsgi:application", floor_env, "site"))
+        plan = [("ceiling", ceiling, {"path": "/"}), ("floor", floor, floor_target(prep))]
         plan += [(target, ems, spec) for target, spec in targets.items()]
         plan += [(f"{target}_nocache", nocache, spec) for target, spec in targets.items()]
         say(f"== warming up {len(plan)} targets")
@@ -227,6 +239,7 @@ def bench_config(name: str, config: dict, args, var: Path) -> dict:
             "ems": worker_peak_rss_mb(ems["pid"]),
             "nocache": worker_peak_rss_mb(nocache["pid"]),
             "ceiling": worker_peak_rss_mb(ceiling["pid"]),
+            "floor": worker_peak_rss_mb(floor["pid"]),
         }
     probes = django_side(
         env,

@@ -16,7 +16,7 @@ def test_the_benchmark_harness_runs_end_to_end(tmp_path):
     results = json.loads((tmp_path / "results.json").read_text())["results"]
     assert sorted(results) == sorted(configs.split(","))
     for result in results.values():
-        for target in ("ceiling", "list", "list_partial", "detail", "list_nocache"):
+        for target in ("ceiling", "floor", "list", "list_partial", "detail", "list_nocache"):
             assert result["targets"][target]["rps"] > 0, target
             assert result["targets"][target]["errors"] == 0, target
         registration = result["registration"]
@@ -32,3 +32,4 @@ def test_the_benchmark_harness_runs_end_to_end(tmp_path):
         assert 0 < result["rss_mb"]["ems"] < 500
     table = (tmp_path / "RESULTS.md").read_text()
     assert "| event list, full page |" in table
+    assert "| signed-in floor: a POST that only loads the session and user |" in table
