@@ -58,10 +58,8 @@ def _register_locked(user, event: Event) -> Registration:
         raise EventFull("Sorry, this event is full.")
     registration = _create(event, user, Registration.Status.WAITLISTED, now)
     # Everyone else waiting joined under this lock, before `now`, so is ahead: the new
-    # place is the waitlist's length. (Annotating the locked read with the count costs
-    # more to build in the ORM than this plain query.)
-    waiting = Registration.objects.filter(event=event, status=Registration.Status.WAITLISTED)
-    registration.position = waiting.count()
+    # place is the waitlist's length.
+    registration.position = event.registrations.waitlist().count()
     return registration
 
 
