@@ -37,8 +37,13 @@ def say(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
+def viewer_cookie(prep: dict) -> str:
+    session, csrf = prep["viewer"]
+    return f"sessionid={session}; csrftoken={csrf}"
+
+
 def page_targets(prep: dict) -> dict:
-    viewer = f"sessionid={prep['viewer'][0]}; csrftoken={prep['viewer'][1]}"
+    viewer = viewer_cookie(prep)
     return {
         "list": {"path": "/events/"},
         "list_partial": {
@@ -53,9 +58,11 @@ def page_targets(prep: dict) -> dict:
 
 def floor_target(prep: dict) -> dict:
     """A signed-in htmx POST, as the register button sends, to bench.floor's empty view."""
-    session, csrf = prep["viewer"]
-    cookie = f"sessionid={session}; csrftoken={csrf}"
-    headers = {"Cookie": cookie, "X-CSRFToken": csrf, "HX-Request": "true"}
+    headers = {
+        "Cookie": viewer_cookie(prep),
+        "X-CSRFToken": prep["viewer"][1],
+        "HX-Request": "true",
+    }
     return {"path": "/", "method": "POST", "headers": headers}
 
 
