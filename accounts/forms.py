@@ -1,5 +1,9 @@
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.db import transaction
+
+from events import outbox
+from events.models import EmailDelivery
 
 from .models import User, normalize_email
 
@@ -53,6 +57,15 @@ class LoginForm(auth_forms.AuthenticationForm):
         label="Email",
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    def save(self, **kwargs) -> None:
+        """Queue the email like every other: the request never waits for the mail server,
+        and it takes the same path whether or not the address has an account."""
+        users = self.get_users(self.cleaned_data["email"])
+        with transaction.atomic():
+            outbox.queue(EmailDelivery.Kind.PASSWORD_RESET, [(user.pk, None) for user in users])
 
 
 class AdminUserCreationForm(UserFieldsMixin, auth_forms.AdminUserCreationForm):

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from events.text import OneLineCharField
+
 
 def normalize_email(email: str) -> str:
     """Emails are the login, compared case-insensitively, so they are stored lowercased."""
@@ -38,7 +40,7 @@ class UserManager(BaseUserManager):
 
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField("email address", unique=True)
-    name = models.CharField("name", max_length=150, blank=True)
+    name = OneLineCharField("name", max_length=150, blank=True)
     is_staff = models.BooleanField(
         "staff status", default=False, help_text="Can log in to the admin site."
     )

@@ -9,7 +9,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.views.generic import CreateView, UpdateView
 
-from .forms import DUPLICATE_EMAIL, LoginForm, ProfileForm, SignUpForm
+from .forms import DUPLICATE_EMAIL, LoginForm, PasswordResetForm, ProfileForm, SignUpForm
 
 
 class SignUpView(auth_views.RedirectURLMixin, CreateView):
@@ -73,11 +73,8 @@ class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
-    subject_template_name = "emails/password_reset_subject.txt"
-    email_template_name = "emails/password_reset.txt"
-    html_email_template_name = "emails/password_reset.html"
-    extra_email_context = {"site_name": settings.SITE_NAME}
     success_url = reverse_lazy("accounts:password_reset_done")
 
 

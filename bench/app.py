@@ -120,18 +120,18 @@ def probe(targets: dict) -> dict:
 
 def verify(slug: str) -> dict:
     from django.db.models import Count
-    from django_tasks_db.models import DBTaskResult
 
-    from events.models import Event
+    from events.models import EmailDelivery, Event
 
     event = Event.objects.get(slug=slug)
-    tasks = DBTaskResult.objects.values_list("status").annotate(n=Count("id"))
+    deliveries = EmailDelivery.objects.filter(registration__event=event)
+    by_status = deliveries.values_list("status").annotate(n=Count("id")).order_by()
     return {
         "capacity": event.capacity,
         "seats_taken": event.seats_taken,
         "confirmed": event.registrations.confirmed().count(),
         "waitlisted": event.registrations.waitlist().count(),
-        "emails": {status.lower(): n for status, n in tasks},
+        "emails": dict(by_status),
     }
 
 

@@ -51,7 +51,7 @@ def failures(name: str, result: dict) -> list[str]:
         missed.append(f"registration: {registration['errors']} errors")
     if not invariant["seats_taken"] == invariant["confirmed"] <= invariant["capacity"]:
         missed.append(f"registration invariant broken: {invariant}")
-    sent = registration["emails"].get("successful", 0)
+    sent = registration["emails"].get("sent", 0)
     if sent != invariant["confirmed"] + invariant["waitlisted"]:
         missed.append(f"registration emails: {sent} sent")
     for server, mb in result["rss_mb"].items():
@@ -105,7 +105,7 @@ def markdown(run: dict) -> str:
             f"{invariant['confirmed']} confirmed, {invariant['waitlisted']} waitlisted, "
             f"seats_taken {invariant['seats_taken']} of {invariant['capacity']}. "
             f"The requests queued their emails; `db_worker` then sent "
-            f"{registration['emails'].get('successful', 0)} in "
+            f"{registration['emails'].get('sent', 0)} in "
             f"{registration['emails']['seconds']:.1f} s.",
             "",
         ]

@@ -1,6 +1,4 @@
-"""Registration emails: plain text and HTML, with a calendar file for confirmations."""
-
-import logging
+"""Registration emails: plain text and HTML, with a calendar file where there is a seat."""
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -8,8 +6,7 @@ from django.template.loader import render_to_string
 
 from .calendar import registration_ics
 from .models import Registration
-
-logger = logging.getLogger(__name__)
+from .text import one_line
 
 SUBJECTS = {
     "confirmed": "You're registered: {title}",
@@ -30,7 +27,12 @@ CALENDAR_METHODS = {
 }
 
 
-def send_registration_email(registration: Registration, kind: str) -> None:
+def subject(template: str, **values) -> str:
+    """A header-safe subject: whatever the values hold, it stays on one line."""
+    return one_line(template.format(**values))
+
+
+def registration_message(registration: Registration, kind: str) -> EmailMultiAlternatives:
     event = registration.event
     context = {
         "kind": kind,
@@ -41,7 +43,7 @@ def send_registration_email(registration: Registration, kind: str) -> None:
         "site_name": settings.SITE_NAME,
     }
     message = EmailMultiAlternatives(
-        subject=SUBJECTS[kind].format(title=event.title),
+        subject=subject(SUBJECTS[kind], title=event.title),
         body=render_to_string("emails/registration.txt", context),
         to=[registration.user.email],
     )
@@ -52,9 +54,4 @@ def send_registration_email(registration: Registration, kind: str) -> None:
             registration_ics(registration, method=method),
             f"text/calendar; method={method}",
         )
-    try:
-        message.send()
-    except Exception:
-        # The registration is committed; a mail outage must not undo or hide it.
-        logger.exception("Could not send %s email for registration %s", kind, registration.pk)
-        raise
+    return message

@@ -3,8 +3,9 @@ from typing import NamedTuple
 from django import forms
 from django.utils import timezone
 
-from .models import Event
+from .models import REASON_MAX, Event
 from .posters import MAX_BYTES, PosterField
+from .text import MultiLineFormField
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_CAPACITY = 100_000
@@ -131,9 +132,9 @@ class EventForm(forms.ModelForm):
 
 
 class CancelEventForm(forms.Form):
-    reason = forms.CharField(
+    reason = MultiLineFormField(
         label="Why is the event cancelled?",
-        max_length=2000,
+        max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="Everyone registered or on the waitlist gets this in their email.",
         error_messages={"required": "Tell attendees why the event is cancelled."},

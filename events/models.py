@@ -1,13 +1,21 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Length
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
+from .text import MultiLineTextField, OneLineCharField
+
+# Long enough for any real event page; short enough that search stays fast.
+DESCRIPTION_MAX = 20_000
+REASON_MAX = 2_000
+
 
 class Category(models.Model):
-    name = models.CharField(max_length=60, unique=True)
+    name = OneLineCharField(max_length=60, unique=True)
     slug = models.SlugField(max_length=60, unique=True)
 
     class Meta:
@@ -87,9 +95,9 @@ class Event(models.Model):
         related_name="organized_events",
         db_index=False,
     )
-    title = models.CharField(max_length=200)
+    title = OneLineCharField(max_length=200)
     slug = models.SlugField(max_length=220, unique=True, editable=False)
-    description = models.TextField()
+    description = MultiLineTextField(max_length=DESCRIPTION_MAX)
     category = models.ForeignKey(
         Category,
         on_delete=models.SET_NULL,
@@ -100,8 +108,8 @@ class Event(models.Model):
     )
     starts_at = models.DateTimeField("starts")
     ends_at = models.DateTimeField("ends")
-    venue = models.CharField(max_length=200, blank=True)
-    city = models.CharField(max_length=100, blank=True)
+    venue = OneLineCharField(max_length=200, blank=True)
+    city = OneLineCharField(max_length=100, blank=True)
     is_online = models.BooleanField("online event", default=False)
     online_url = models.URLField(
         "online link", blank=True, help_text="Shown only to registered attendees."
@@ -112,7 +120,7 @@ class Event(models.Model):
     seats_taken = models.PositiveIntegerField(default=0, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
     waitlist_enabled = models.BooleanField("waitlist", default=True)
-    cancellation_reason = models.TextField(blank=True, editable=False)
+    cancellation_reason = MultiLineTextField(max_length=REASON_MAX, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     # Indexed: MAX(updated_at) versions the cached anonymous catalogue pages.
@@ -131,6 +139,15 @@ class Event(models.Model):
                 condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
             ),
             models.CheckConstraint(condition=Q(capacity__gt=0), name="event_capacity_positive"),
+            # TextField has no size in the database, so the limits are checks.
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("description"), DESCRIPTION_MAX),
+                name="event_description_length",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("cancellation_reason"), REASON_MAX),
+                name="event_reason_length",
+            ),
         ]
         indexes = [
             # The catalogue only ever reads listed events. Partial indexes in each
@@ -339,3 +356,74 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in ACTIVE
+
+
+class EmailDeliveryQuerySet(models.QuerySet):
+    def due(self, now=None):
+        """Waiting to be sent, and their next try has come."""
+        now = now or timezone.now()
+        return self.filter(status=EmailDelivery.Status.PENDING, next_attempt_at__lte=now)
+
+    def undelivered(self):
+        """Waiting for a retry, or failed for good: what an organizer needs to know about."""
+        return self.filter(status__in=[EmailDelivery.Status.PENDING, EmailDelivery.Status.FAILED])
+
+
+class EmailDelivery(models.Model):
+    """One email to one person. The row is written with the change that causes the email,
+    so the email exists if and only if the change committed; it is then sent, retried
+    with backoff while the failure is temporary, or kept as failed for a person to send
+    again. See events.outbox."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting to be sent"
+        SENDING = "sending", "Sending"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Failed"
+        # A later email about the same registration went out first (see outbox._build).
+        OUTDATED = "outdated", "Not sent: out of date"
+
+    class Kind(models.TextChoices):
+        CONFIRMED = "confirmed", "Registration confirmed"
+        WAITLISTED = "waitlisted", "Joined the waitlist"
+        PROMOTED = "promoted", "Promoted from the waitlist"
+        CANCELLED = "cancelled", "Registration cancelled"
+        CHANGED = "changed", "New time or place"
+        EVENT_CANCELLED = "event_cancelled", "Event cancelled"
+        PASSWORD_RESET = "password_reset", "Password reset"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_deliveries"
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="email_deliveries",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = EmailDeliveryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name_plural = "email deliveries"
+        indexes = [
+            # Sent rows pile up as the history; the queue and the problems stay small.
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                condition=~Q(status__in=["sent", "outdated"]),
+                name="email_delivery_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.user} ({self.status})"

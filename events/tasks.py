@@ -1,25 +1,20 @@
-"""Background work, run through Django's tasks framework after the transaction commits."""
+"""Background work, run through Django's tasks framework (see events.outbox for emails)."""
 
 from django.tasks import task
 
-from . import emails
-from .models import Registration
+from . import outbox
+
+
+class EmailsFailed(Exception):
+    """Some emails of a task failed for good; their EmailDelivery rows say why, and an
+    organizer or admin can send them again."""
 
 
 @task
-def send_registration_email(registration_id: int, kind: str) -> None:
-    registration = Registration.objects.select_related("event", "user").get(pk=registration_id)
-    emails.send_registration_email(registration, kind)
-
-
-@task
-def send_registration_emails(registration_ids: list[int], kind: str) -> None:
-    """One email per registration; a failure is logged and the rest still go out."""
-    registrations = Registration.objects.filter(pk__in=registration_ids).select_related(
-        "event", "user"
-    )
-    for registration in registrations.iterator(chunk_size=100):
-        try:
-            emails.send_registration_email(registration, kind)
-        except Exception:
-            continue  # already logged by send_registration_email
+def send_emails(delivery_ids: list[int]) -> dict[str, int]:
+    """Send these emails, each on its own: retries are queued by the outbox, so the task
+    fails only when an email failed for good."""
+    counts = outbox.deliver(delivery_ids)
+    if failed := counts.get(outbox.Status.FAILED):
+        raise EmailsFailed(f"{failed} of {len(delivery_ids)} emails failed for good.")
+    return counts

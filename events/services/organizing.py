@@ -5,8 +5,9 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from ..models import Event, Registration
+from ..models import REASON_MAX, Event, Registration
 from ..posters import Poster
+from ..text import multi_line
 from .common import lock, notify_many
 from .errors import EventLocked, InvalidChange
 from .registration import promote
@@ -18,7 +19,6 @@ SEAT_FIELDS = frozenset({"capacity", "waitlist_enabled"})
 # may still be fixed.
 FROZEN_ONCE_STARTED = NOTIFY_FIELDS | SEAT_FIELDS
 EDITABLE_FIELDS = FROZEN_ONCE_STARTED | {"title", "description", "category", "poster"}
-MAX_REASON = 2000
 
 
 def locked_fields(event: Event) -> frozenset[str]:
@@ -195,11 +195,11 @@ def unpublish_event(*, event: Event) -> Event:
 def cancel_event(*, event: Event, reason: str) -> Event:
     """Cancel a published event: every registration closes and every confirmed or
     waitlisted person gets an email with a calendar cancellation."""
-    reason = reason.strip()
+    reason = multi_line(reason).strip()
     if not reason:
         raise InvalidChange("Tell attendees why the event is cancelled.", field="reason")
-    if len(reason) > MAX_REASON:
-        raise InvalidChange(f"Keep the reason under {MAX_REASON:,} characters.", field="reason")
+    if len(reason) > REASON_MAX:
+        raise InvalidChange(f"Keep the reason under {REASON_MAX:,} characters.", field="reason")
     with transaction.atomic():
         event = lock(event)
         if event.status != Event.Status.PUBLISHED:

@@ -27,7 +27,7 @@ def test_the_benchmark_harness_runs_end_to_end(tmp_path):
             "confirmed": 10,
             "waitlisted": 30,
         }
-        assert registration["emails"]["successful"] == 40
+        assert registration["emails"]["sent"] == 40
         assert result["probes"]["list"]["queries"] <= 6
         assert 0 < result["rss_mb"]["ems"] < 500
     table = (tmp_path / "RESULTS.md").read_text()

@@ -136,24 +136,26 @@ def test_online_link_only_for_registered_attendees(client, attendee):
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
-def test_taking_a_seat_runs_5_queries_and_the_transaction(
+def test_taking_a_seat_runs_6_queries_and_the_transaction(
     client, attendee, headers, django_assert_max_num_queries
 ):
-    # Session, user, event, then one conditional UPDATE and the INSERT: no lock wait.
+    # Session, user, event, then one conditional UPDATE, the INSERT and the email's
+    # delivery row: no lock wait.
     event = EventFactory()
-    with django_assert_max_num_queries(5 + 2):
+    with django_assert_max_num_queries(6 + 2):
         client.post(url("register", event), headers=headers)
     assert event.registrations.confirmed().count() == 1
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["plain", "htmx"])
-def test_joining_the_waitlist_runs_6_queries_and_the_transaction(
+def test_joining_the_waitlist_runs_7_queries_and_the_transaction(
     client, attendee, headers, django_assert_max_num_queries
 ):
-    # Session, user, event, then the locked read, the INSERT and the position.
+    # Session, user, event, then the locked read, the INSERT, the position and the
+    # email's delivery row.
     event = EventFactory(capacity=1, waitlist_enabled=True)
     services.register(user=UserFactory(), event=event)
-    with django_assert_max_num_queries(6 + 2):
+    with django_assert_max_num_queries(7 + 2):
         client.post(url("register", event), headers=headers)
     assert event.registrations.waitlist().count() == 1
 

