@@ -1,6 +1,7 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 
-from .models import Category, Event
+from . import outbox
+from .models import Category, EmailDelivery, Event
 
 
 @admin.register(Category)
@@ -37,3 +38,51 @@ class EventAdmin(admin.ModelAdmin):
     @admin.display(description="seats", ordering="seats_taken")
     def seats(self, event: Event) -> str:
         return f"{event.seats_taken} / {event.capacity}"
+
+
+@admin.register(EmailDelivery)
+class EmailDeliveryAdmin(admin.ModelAdmin):
+    """Every email, with what happened to it. Read-only but for "Send again"."""
+
+    list_display = [
+        "created_at",
+        "kind",
+        "recipient",
+        "event",
+        "status",
+        "attempts",
+        "next_attempt_at",
+    ]
+    list_filter = ["status", "kind"]
+    search_fields = ["user__email", "registration__event__title"]
+    list_select_related = ["user", "registration__event"]
+    date_hierarchy = "created_at"
+    actions = ["send_again"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Every field is history; the one change is sending again, an action.
+        return [field.name for field in self.model._meta.fields]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="to", ordering="user__email")
+    def recipient(self, delivery: EmailDelivery) -> str:
+        return delivery.user.email
+
+    @admin.display(description="event")
+    def event(self, delivery: EmailDelivery):
+        return delivery.registration.event if delivery.registration else "—"
+
+    @admin.action(description="Send the selected emails again", permissions=["change"])
+    def send_again(self, request, queryset):
+        queued = outbox.send_again(queryset)
+        skipped = queryset.count() - queued
+        self.message_user(request, f"{queued} queued to be sent again.", messages.SUCCESS)
+        if skipped:
+            self.message_user(
+                request, f"{skipped} skipped: sent already, or being sent.", messages.WARNING
+            )

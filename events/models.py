@@ -365,8 +365,15 @@ class EmailDeliveryQuerySet(models.QuerySet):
         return self.filter(status=EmailDelivery.Status.PENDING, next_attempt_at__lte=now)
 
     def undelivered(self):
-        """Waiting for a retry, or failed for good: what an organizer needs to know about."""
-        return self.filter(status__in=[EmailDelivery.Status.PENDING, EmailDelivery.Status.FAILED])
+        """Failed at least once, so waiting for a retry, or failed for good: what an
+        organizer needs to know about. A fresh email waiting for the worker is not."""
+        return self.filter(
+            Q(status=EmailDelivery.Status.FAILED)
+            | Q(status=EmailDelivery.Status.PENDING, attempts__gt=0)
+        )
+
+    def for_event(self, event):
+        return self.filter(registration__event=event)
 
 
 class EmailDelivery(models.Model):

@@ -17,6 +17,11 @@ urlpatterns = [
         name="export",
     ),
     path(
+        "events/<slug:slug>/emails/send-again/",
+        organize.SendAgainView.as_view(),
+        name="send-again",
+    ),
+    path(
         "events/<slug:slug>/attendees/<int:pk>/check-in/",
         organize.CheckInView.as_view(),
         name="check-in",

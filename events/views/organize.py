@@ -13,9 +13,9 @@ from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import ListView
 
-from .. import services
+from .. import outbox, services
 from ..exports import csv_lines
-from ..models import Event, Registration
+from ..models import EmailDelivery, Event, Registration
 from .mixins import ClampedPaginationMixin, HtmxPartialMixin, OrganizerEventMixin, back_to
 
 MAX_SEARCH = 200
@@ -103,8 +103,49 @@ class AttendeeListView(OrganizerEventMixin, HtmxPartialMixin, ClampedPaginationM
             q=self.search_text(),
             status=self.status_filter(),
             filters=self.FILTERS,
+            **undelivered_context(self.event),
             **kwargs,
         )
+
+
+# The attendee page lists at most this many emails that haven't gone out.
+UNDELIVERED_SHOWN = 20
+
+
+def undelivered_context(event: Event) -> dict:
+    emails = EmailDelivery.objects.undelivered().for_event(event)
+    return {
+        # Failed first ("failed" < "pending"), then by their next try.
+        "undelivered": emails.select_related("user").order_by("status", "next_attempt_at")[
+            :UNDELIVERED_SHOWN
+        ],
+        "undelivered_count": emails.count(),
+    }
+
+
+class SendAgainView(OrganizerEventMixin, View):
+    """POST: send this event's failed or waiting emails again now (or only `delivery`)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, slug):
+        emails = EmailDelivery.objects.undelivered().for_event(self.event)
+        if delivery := request.POST.get("delivery", ""):
+            emails = emails.filter(pk=int(delivery) if delivery.isdigit() else None)
+        queued = outbox.send_again(emails)
+        messages.info(
+            request,
+            f"{queued} email{'s' if queued != 1 else ''} queued to be sent again."
+            if queued
+            else "Nothing to send again: those emails have gone out already.",
+        )
+        if not request.htmx:
+            attendees = reverse("organize:attendees", kwargs={"slug": self.event.slug})
+            return back_to(request, attendees)
+        context = {"event": self.event, **undelivered_context(self.event)}
+        response = TemplateResponse(request, "organize/attendees.html#undelivered", context)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
 
 
 class CheckInView(OrganizerEventMixin, View):

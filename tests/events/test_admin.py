@@ -30,3 +30,25 @@ def test_capacity_is_read_only_once_the_event_exists(admin_client):
 
 def test_category_admin(admin_client):
     assert admin_client.get("/admin/events/category/add/").status_code == 200
+
+
+def test_email_deliveries_are_listed_and_failed_ones_can_be_sent_again(admin_client):
+    from events import services
+    from events.models import EmailDelivery
+
+    services.register(user=UserFactory(email="ann@example.com"), event=EventFactory())
+    EmailDelivery.objects.update(status="failed", last_error="SMTPDataError: 554")
+    page = admin_client.get("/admin/events/emaildelivery/", {"status__exact": "failed"})
+    assert "ann@example.com" in page.content.decode()
+    delivery = EmailDelivery.objects.get()
+    response = admin_client.post(
+        "/admin/events/emaildelivery/",
+        {"action": "send_again", "_selected_action": [delivery.pk]},
+        follow=True,
+    )
+    assert "1 queued to be sent again." in response.content.decode()
+    delivery.refresh_from_db()
+    assert delivery.status == "pending"
+    detail = admin_client.get(f"/admin/events/emaildelivery/{delivery.pk}/change/")
+    assert detail.status_code == 200
+    assert 'name="status"' not in detail.content.decode()  # history is read-only
