@@ -104,6 +104,8 @@ def test_htmx_errors_rerender_only_the_form(client, organizer):
         ({"city": ""}, "city", "need a city"),
         ({"category": "999999"}, "category", "Select a valid choice."),
         ({"title": "x" * 201}, "title", "at most 200 characters"),
+        ({"description": "x" * 20_001}, "description", "at most 20000 characters"),
+        ({"title": "\u2028\r\n\x00"}, "title", "This field is required."),
     ],
 )
 def test_bad_input_is_explained_and_nothing_is_saved(client, organizer, overrides, field, message):
