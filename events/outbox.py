@@ -207,6 +207,14 @@ def _server_unreachable(exc: BaseException) -> bool:
 
 
 def _describe(exc: BaseException) -> str:
+    """What went wrong, as the organizer reads it: the server's own reply where it gave one."""
+    reply = exc
+    if isinstance(exc, smtplib.SMTPRecipientsRefused) and exc.recipients:
+        reply = smtplib.SMTPResponseException(*next(iter(exc.recipients.values())))
+    if isinstance(reply, smtplib.SMTPResponseException):
+        text = reply.smtp_error
+        text = text.decode(errors="replace") if isinstance(text, bytes) else str(text)
+        return f"{type(exc).__name__}: {reply.smtp_code} {text}"[:1000]
     return f"{type(exc).__name__}: {exc}"[:1000]
 
 
