@@ -5,6 +5,7 @@ from django.db.models.functions import Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
 from .text import MultiLineTextField, OneLineCharField
@@ -12,6 +13,8 @@ from .text import MultiLineTextField, OneLineCharField
 # Long enough for any real event page; short enough that search stays fast.
 DESCRIPTION_MAX = 20_000
 REASON_MAX = 2_000
+# Lowercase letters and digits that can't be mistaken for each other (no l/1, o/0).
+SLUG_SUFFIX_CHARS = "abcdefghijkmnpqrstuvwxyz23456789"
 
 
 class Category(models.Model):
@@ -181,19 +184,17 @@ class Event(models.Model):
 
     def save(self, *args, **kwargs):
         if not self.slug:
-            self.slug = self.unique_slug()
+            self.slug = self.new_slug()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", kwargs={"slug": self.slug})
 
-    def unique_slug(self) -> str:
+    def new_slug(self) -> str:
+        """The title's words and a random suffix. A counter on collision ("-2") would tell
+        anyone that someone's draft has the same title; a suffix tells nothing."""
         base = slugify(self.title)[:200].strip("-") or "event"
-        taken = set(Event.objects.filter(slug__startswith=base).values_list("slug", flat=True))
-        slug, n = base, 2
-        while slug in taken:
-            slug, n = f"{base}-{n}", n + 1
-        return slug
+        return f"{base}-{get_random_string(6, SLUG_SUFFIX_CHARS)}"
 
     def can_be_managed_by(self, user) -> bool:
         """Only the organizer and staff may edit, publish, cancel or see attendees."""

@@ -51,7 +51,7 @@ def create_event(*, organizer, event: Event, poster: Poster | None, publish: boo
         with transaction.atomic():
             if poster:
                 stored = _store_poster(event, poster)
-            _save_with_unique_slug(event)
+            _save_with_new_slug(event)
     except BaseException:
         # The row is rolled back; remove the files so no orphan is left behind.
         _delete_files(stored)
@@ -74,10 +74,10 @@ def _delete_files(names) -> None:
             storage.delete(name)
 
 
-def _save_with_unique_slug(event: Event, attempts: int = 3) -> None:
-    # Two events with the same title can race for one slug: the loser picks the next.
+def _save_with_new_slug(event: Event, attempts: int = 3) -> None:
+    # A random suffix all but rules out a clash; if one happens, draw another.
     for attempt in range(attempts):
-        event.slug = event.unique_slug()
+        event.slug = event.new_slug()
         try:
             with transaction.atomic():
                 event.save()

@@ -62,7 +62,8 @@ def test_publish_redirects_to_the_new_event(client, organizer):
     response = client.post(CREATE, form_data())
     event = Event.objects.get()
     assert response["Location"] == event.get_absolute_url()
-    assert (event.status, event.organizer, event.slug) == ("published", organizer, "rust-workshop")
+    assert (event.status, event.organizer) == ("published", organizer)
+    assert event.slug.startswith("rust-workshop-")
     assert event.seats_taken == 0
 
 

@@ -191,7 +191,7 @@ def test_confirmation_carries_a_calendar_file(django_capture_on_commit_callbacks
         registration = services.register(user=UserFactory(), event=event)
     message = mail.outbox[0]
     assert message.alternatives[0][1] == "text/html"
-    assert "https://events.example.com/events/rust-workshop/" in message.body
+    assert f"https://events.example.com/events/{event.slug}/" in message.body
     name, content, mimetype = message.attachments[0]
     assert (name, mimetype) == ("event.ics", "text/calendar; method=REQUEST")
     calendar = Calendar.from_ical(content)
