@@ -63,9 +63,13 @@ class ClampedPaginationMixin:
 
 
 def back_to(request, fallback: str) -> HttpResponseRedirect:
-    """Redirect a no-JavaScript form POST to its `next` field when it is on this site,
-    else to `fallback`."""
+    """Redirect a no-JavaScript form POST to its `next` field when it is on this site
+    (over HTTPS when this request is), else to `fallback`: the same rule as Django's
+    login view."""
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, {request.get_host()}):
+    safe = url_has_allowed_host_and_scheme(
+        back, {request.get_host()}, require_https=request.is_secure()
+    )
+    if not safe:
         back = fallback
     return HttpResponseRedirect(back)

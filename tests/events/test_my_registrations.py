@@ -78,3 +78,19 @@ def test_unsafe_next_is_ignored(client, attendee):
     services.register(user=attendee, event=event)
     response = client.post(f"/events/{event.slug}/cancel/", {"next": "https://evil.example/"})
     assert response["Location"] == event.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "next_url, secure, allowed",
+    [
+        ("http://testserver/me/registrations/", True, False),
+        ("https://testserver/me/registrations/", True, True),
+        ("http://testserver/me/registrations/", False, True),
+        ("/me/registrations/", True, True),
+    ],
+)
+def test_next_keeps_https_when_the_request_is_secure(client, attendee, next_url, secure, allowed):
+    event = EventFactory()
+    services.register(user=attendee, event=event)
+    response = client.post(f"/events/{event.slug}/cancel/", {"next": next_url}, secure=secure)
+    assert response["Location"] == (next_url if allowed else event.get_absolute_url())
