@@ -7,6 +7,8 @@ from django.contrib.messages.views import SuccessMessageMixin
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, UpdateView
 
 from .forms import DUPLICATE_EMAIL, LoginForm, PasswordResetForm, ProfileForm, SignUpForm
@@ -56,6 +58,7 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
+@method_decorator(never_cache, name="dispatch")
 class ProfileView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
     form_class = ProfileForm
     template_name = "accounts/profile.html"
@@ -66,6 +69,7 @@ class ProfileView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
         return self.request.user
 
 
+@method_decorator(never_cache, name="dispatch")
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")

@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..models import Event
@@ -32,7 +32,17 @@ class HtmxPartialMixin:
         return response
 
 
-class OrganizerEventMixin:
+class PrivateMixin:
+    """A page with personal data: no browser or proxy may keep a copy
+    (Cache-Control: private, no-store)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        add_never_cache_headers(response)
+        return response
+
+
+class OrganizerEventMixin(PrivateMixin):
     """Resolve the URL's event for its organizer or staff only.
 
     Anyone else, signed in or not, gets 404 for a draft (it does not exist for them)

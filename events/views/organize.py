@@ -16,12 +16,20 @@ from django.views.generic import ListView
 from .. import outbox, services
 from ..exports import csv_lines
 from ..models import EmailDelivery, Event, Registration
-from .mixins import ClampedPaginationMixin, HtmxPartialMixin, OrganizerEventMixin, back_to
+from .mixins import (
+    ClampedPaginationMixin,
+    HtmxPartialMixin,
+    OrganizerEventMixin,
+    PrivateMixin,
+    back_to,
+)
 
 MAX_SEARCH = 200
 
 
-class DashboardView(LoginRequiredMixin, HtmxPartialMixin, ClampedPaginationMixin, ListView):
+class DashboardView(
+    LoginRequiredMixin, PrivateMixin, HtmxPartialMixin, ClampedPaginationMixin, ListView
+):
     """My events as upcoming, drafts and past, with their seats and attendance."""
 
     template_name = "organize/dashboard.html"

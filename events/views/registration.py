@@ -12,7 +12,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from .. import services
 from ..models import Event, Registration
-from .mixins import HtmxPartialMixin, back_to
+from .mixins import HtmxPartialMixin, PrivateMixin, back_to
 
 CONFIRMED = "You're registered. See you there!"
 WAITLISTED = "The event is full, so you're on the waitlist. We'll email you if a seat opens up."
@@ -108,7 +108,7 @@ class CancelRegistrationView(RegistrationActionView):
     action = "cancel"
 
 
-class MyRegistrationsView(LoginRequiredMixin, HtmxPartialMixin, ListView):
+class MyRegistrationsView(LoginRequiredMixin, PrivateMixin, HtmxPartialMixin, ListView):
     """/me/registrations/: upcoming seats, waitlist places with their position, and past events."""
 
     template_name = "events/registration_list.html"
