@@ -311,9 +311,11 @@ class Registration(models.Model):
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="registrations", db_index=False
     )
+    # PROTECT: deleting a person would drop their seat without freeing it. Deactivate
+    # the account instead.
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="registrations",
         db_index=False,
     )

@@ -1,7 +1,8 @@
 import pytest
 from django.contrib.auth import get_user_model
 
-from tests.factories import UserFactory
+from events import services
+from tests.factories import EventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 User = get_user_model()
@@ -41,3 +42,13 @@ def test_admin_user_list_and_search(admin_client):
     UserFactory(email="ada@example.com", name="Ada")
     html = admin_client.get("/admin/accounts/user/", {"q": "ada"}).content.decode()
     assert "ada@example.com" in html and "root@example.com" not in html
+
+
+def test_a_person_with_registrations_cannot_be_deleted_so_no_seat_is_lost(admin_client):
+    event = EventFactory()
+    person = UserFactory()
+    services.register(user=person, event=event)
+    response = admin_client.post(f"/admin/accounts/user/{person.pk}/delete/", {"post": "yes"})
+    assert "Cannot delete user" in response.content.decode()
+    event.refresh_from_db()
+    assert event.seats_taken == event.registrations.confirmed().count() == 1

@@ -1,5 +1,6 @@
 import pytest
 
+from events import services
 from events.models import Event
 from tests.factories import EventFactory, UserFactory
 
@@ -21,11 +22,67 @@ def test_event_changelist_filters_and_searches(admin_client):
     assert "Jazz night" in html and "Django sprint" not in html
 
 
-def test_capacity_is_read_only_once_the_event_exists(admin_client):
+def change(admin_client, event, **fields):
+    data = {
+        "title": event.title,
+        "description": event.description,
+        "category": event.category_id or "",
+        "organizer": event.organizer_id,
+    }
+    return admin_client.post(f"/admin/events/event/{event.pk}/change/", data | fields)
+
+
+def test_seats_times_places_and_status_are_read_only_with_a_link_to_the_event_page(
+    admin_client,
+):
     event = EventFactory()
     html = admin_client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
-    assert 'name="capacity"' not in html
-    assert 'name="capacity"' in admin_client.get("/admin/events/event/add/").content.decode()
+    for field in ("capacity", "status", "starts_at", "ends_at", "venue", "waitlist_enabled"):
+        assert f'name="{field}"' not in html, field
+    assert 'name="title"' in html
+    assert f'href="{event.get_absolute_url()}"' in html
+    assert admin_client.get("/admin/events/event/add/").status_code == 403
+
+
+def test_a_forged_admin_post_cannot_cancel_or_move_an_event(admin_client):
+    event = EventFactory(capacity=5)
+    registration = services.register(user=UserFactory(), event=event)
+    response = change(
+        admin_client,
+        event,
+        status="cancelled",
+        starts_at_0="2030-01-01",
+        starts_at_1="10:00",
+        capacity="0",
+        title="Renamed",
+    )
+    assert response.status_code == 302
+    starts_at = event.starts_at
+    event.refresh_from_db()
+    registration.refresh_from_db()
+    assert (event.status, event.starts_at, event.capacity) == ("published", starts_at, 5)
+    assert (event.title, event.seats_taken, registration.status) == ("Renamed", 1, "confirmed")
+
+
+def test_admin_edits_go_through_the_services(admin_client, monkeypatch):
+    event = EventFactory()
+    calls = []
+    real = services.update_event
+    monkeypatch.setattr(
+        services, "update_event", lambda **kw: calls.append(kw["changes"]) or real(**kw)
+    )
+    new_owner = UserFactory()
+    change(admin_client, event, title="Better title", organizer=new_owner.pk)
+    assert calls == [{"title": "Better title", "organizer": new_owner}]
+    event.refresh_from_db()
+    assert (event.title, event.organizer) == ("Better title", new_owner)
+
+
+def test_a_cancelled_event_is_read_only_in_the_admin_too(admin_client):
+    event = EventFactory()
+    services.cancel_event(event=event, reason="Rain.")
+    html = admin_client.get(f"/admin/events/event/{event.pk}/change/").content.decode()
+    assert 'name="title"' not in html
 
 
 def test_category_admin(admin_client):
