@@ -48,7 +48,9 @@ def mailer(url: str) -> dict:
             "password": unquote(parts.password or ""),
             "use_ssl": ssl,
             "use_tls": not ssl and parse_qs(parts.query).get("tls", ["1"])[0] != "0",
-            "timeout": 10,
+            # A mail server that accepts and never answers costs this once per batch
+            # (events.outbox), then the emails wait for their retry.
+            "timeout": float(parse_qs(parts.query).get("timeout", ["5"])[0]),
         },
     }
 
@@ -99,6 +101,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "nul_bytes.StripNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -181,7 +184,6 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
             "BACKEND": "resilient_cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "ems",
-            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }
     }
 else:
@@ -234,14 +236,15 @@ MAILERS = {
     )
 }
 
-# Background tasks (emails) run through Django's tasks framework: in the web process by
-# default, or TASKS_BACKEND=database to queue them in the database for
-# `manage.py db_worker` (django-tasks-db), as production does.
+# Background tasks (emails) run through Django's tasks framework: in the web process in
+# development and tests, or queued in the database for `manage.py db_worker`
+# (django-tasks-db) in production, so no web request ever waits for the mail server.
 TASK_BACKENDS = {
     "immediate": "django.tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
 }
-if (TASKS_BACKEND := os.environ.get("TASKS_BACKEND") or "immediate") not in TASK_BACKENDS:
+TASKS_BACKEND = os.environ.get("TASKS_BACKEND") or ("immediate" if DEBUG or TESTING else "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
     raise ImproperlyConfigured(
         f"TASKS_BACKEND={TASKS_BACKEND!r} is not one of {', '.join(TASK_BACKENDS)}."
     )
