@@ -1,10 +1,12 @@
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.db import transaction
 
 from events import outbox
 from events.models import EmailDelivery
 
+from . import throttle
 from .models import User, normalize_email
 
 DUPLICATE_EMAIL = "An account with this email already exists. Log in or reset your password."
@@ -39,8 +41,30 @@ class ProfileForm(UserFieldsMixin, forms.ModelForm):
         }
 
 
-class SignUpForm(UserFieldsMixin, auth_forms.BaseUserCreationForm):
+class ThrottledFormMixin:
+    """Refuses the form once one of `limits` is reached, before any expensive work
+    (hashing a password, sending an email); otherwise counts this attempt."""
+
+    limits: tuple[throttle.Limit, ...] = ()
+
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def check_throttle(self, account: str = "") -> None:
+        if seconds := throttle.retry_after(self.limits, self.request, account):
+            self.request.throttled_for = seconds
+            raise forms.ValidationError(throttle.wait_message(seconds), code="throttled")
+        throttle.count(self.limits, self.request, account)
+
+
+class SignUpForm(ThrottledFormMixin, UserFieldsMixin, auth_forms.BaseUserCreationForm):
     Meta = ProfileForm.Meta
+    limits = throttle.SIGNUP
+
+    def clean(self):
+        self.check_throttle()
+        return super().clean()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -48,7 +72,16 @@ class SignUpForm(UserFieldsMixin, auth_forms.BaseUserCreationForm):
         self.fields["name"].widget.attrs["autofocus"] = True
 
 
-class LoginForm(auth_forms.AuthenticationForm):
+class ThrottledLoginMixin:
+    """accounts.backends.ThrottleBackend refused the login: say how long to wait."""
+
+    def get_invalid_login_error(self):
+        if seconds := getattr(self.request, "throttled_for", None):
+            return forms.ValidationError(throttle.wait_message(seconds), code="throttled")
+        return super().get_invalid_login_error()
+
+
+class LoginForm(ThrottledLoginMixin, auth_forms.AuthenticationForm):
     # One message for unknown email, wrong password and inactive account alike,
     # so the form never reveals whether an email has an account.
     error_messages = {"invalid_login": BAD_LOGIN, "inactive": BAD_LOGIN}
@@ -59,7 +92,18 @@ class LoginForm(auth_forms.AuthenticationForm):
     )
 
 
-class PasswordResetForm(auth_forms.PasswordResetForm):
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    pass
+
+
+class PasswordResetForm(ThrottledFormMixin, auth_forms.PasswordResetForm):
+    limits = throttle.PASSWORD_RESET
+
+    def clean(self):
+        cleaned = super().clean()
+        self.check_throttle(cleaned.get("email", ""))
+        return cleaned
+
     def save(self, **kwargs) -> None:
         """Queue the email like every other: the request never waits for the mail server,
         and it takes the same path whether or not the address has an account."""

@@ -11,6 +11,7 @@ from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, UpdateView
 
+from . import throttle
 from .forms import DUPLICATE_EMAIL, LoginForm, PasswordResetForm, ProfileForm, SignUpForm
 
 
@@ -32,9 +33,12 @@ class SignUpView(auth_views.RedirectURLMixin, CreateView):
             # Another sign-up with the same email won the race since the form checked.
             form.add_error("email", DUPLICATE_EMAIL)
             return self.form_invalid(form)
-        login(self.request, user)
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(self.request, f"Welcome to {settings.SITE_NAME}, {user.display_name}!")
         return HttpResponseRedirect(self.get_success_url())
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"request": self.request}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(next=self.get_redirect_url(), **kwargs)
@@ -47,7 +51,11 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        messages.success(self.request, f"Welcome back, {form.get_user().display_name}.")
+        user = form.get_user()
+        messages.success(self.request, f"Welcome back, {user.display_name}.")
+        # This browser may sign in to this account even while someone else's guesses
+        # have it throttled (accounts.throttle).
+        throttle.remember_browser(response, user.email)
         return response
 
 
@@ -80,6 +88,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetForm
     template_name = "accounts/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"request": self.request}
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
