@@ -29,16 +29,62 @@ class UserFieldsMixin:
         return email
 
 
-class ProfileForm(UserFieldsMixin, forms.ModelForm):
+class ProfileForm(forms.ModelForm):
+    """Name, and a new email address, which needs the current password and counts only
+    once its link is opened (accounts.confirmation)."""
+
+    email = forms.EmailField(
+        label="Email",
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        help_text="The address you sign in with. A new one counts once you open the link "
+        "we send to it.",
+    )
+    current_password = forms.CharField(
+        label="Current password",
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Needed only to change your email address.",
+    )
+
     class Meta:
         model = User
-        fields = ("name", "email")
-        labels = {"name": "Your name", "email": "Email"}
+        fields = ("name",)
+        labels = {"name": "Your name"}
         help_texts = {"name": "Shown to organizers of events you register for."}
-        widgets = {
-            "name": forms.TextInput(attrs={"autocomplete": "name"}),
-            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
-        }
+        widgets = {"name": forms.TextInput(attrs={"autocomplete": "name"})}
+
+    def __init__(self, *args, request=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.fields["name"].required = True
+        self.initial.setdefault("email", self.instance.email)
+
+    def clean_email(self) -> str:
+        email = normalize_email(self.cleaned_data["email"])
+        others = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
+        if email != self.instance.email and others.exists():
+            raise forms.ValidationError(DUPLICATE_EMAIL, code="duplicate_email")
+        return email
+
+    def new_email(self) -> str | None:
+        email = self.cleaned_data.get("email")
+        return email if email and email != self.instance.email else None
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.new_email():
+            return cleaned
+        # A stolen session must not become a stolen account: changing the login needs the
+        # password, and guessing it here counts like guessing it at the login.
+        account = self.instance.email
+        if seconds := throttle.retry_after(throttle.LOGIN, self.request, account):
+            self.request.throttled_for = seconds
+            raise forms.ValidationError(throttle.wait_message(seconds), code="throttled")
+        if not self.instance.check_password(cleaned.get("current_password") or ""):
+            throttle.count(throttle.LOGIN, self.request, account)
+            self.add_error("current_password", "That isn't your current password.")
+        return cleaned
 
 
 class ThrottledFormMixin:
@@ -58,9 +104,30 @@ class ThrottledFormMixin:
         throttle.count(self.limits, self.request, account)
 
 
-class SignUpForm(ThrottledFormMixin, UserFieldsMixin, auth_forms.BaseUserCreationForm):
-    Meta = ProfileForm.Meta
+class SignUpForm(ThrottledFormMixin, auth_forms.BaseUserCreationForm):
+    """Whether or not the address has an account, a valid form gets the same answer
+    (accounts.views.SignUpView), so the form never says the address is taken."""
+
     limits = throttle.SIGNUP
+
+    class Meta:
+        model = User
+        fields = ("name", "email")
+        labels = {"name": "Your name", "email": "Email"}
+        help_texts = {"name": "Shown to organizers of events you register for."}
+        widgets = {
+            "name": forms.TextInput(attrs={"autocomplete": "name"}),
+            "email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
+
+    def clean_email(self) -> str:
+        return normalize_email(self.cleaned_data["email"])
+
+    def validate_unique(self):
+        pass  # the view tells a taken address apart, without telling the visitor
+
+    def validate_constraints(self):
+        pass  # the same for the case-insensitive unique constraint on the address
 
     def clean(self):
         self.check_throttle()
@@ -68,6 +135,7 @@ class SignUpForm(ThrottledFormMixin, UserFieldsMixin, auth_forms.BaseUserCreatio
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["name"].required = True
         self.fields["email"].widget.attrs.pop("autofocus", None)
         self.fields["name"].widget.attrs["autofocus"] = True
 

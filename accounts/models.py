@@ -30,6 +30,8 @@ class UserManager(BaseUserManager):
     def create_superuser(self, email: str, password: str | None = None, **extra_fields) -> "User":
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
+        # Whoever runs createsuperuser owns the address.
+        extra_fields.setdefault("email_verified_at", timezone.now())
         if not (extra_fields["is_staff"] and extra_fields["is_superuser"]):
             raise ValueError("A superuser must have is_staff=True and is_superuser=True.")
         return self._create_user(email, password, **extra_fields)
@@ -50,6 +52,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="Unselect this instead of deleting accounts.",
     )
     date_joined = models.DateTimeField("date joined", default=timezone.now)
+    # Set when the person opens the link sent to `email`; until then they can browse and
+    # sign in, but not register for or create events.
+    email_verified_at = models.DateTimeField("email confirmed", null=True, blank=True)
+    # A new address waiting for its link to be opened; `email` stays the login until then.
+    pending_email = models.EmailField("new email, to be confirmed", blank=True)
 
     objects = UserManager()
 
@@ -70,6 +77,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = normalize_email(self.email)
+
+    @property
+    def is_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def display_name(self) -> str:

@@ -42,6 +42,7 @@ class Limit:
 LOGIN = (Limit("login:pair", 10, 900), Limit("login:ip", 30, 900), Limit("login:account", 100, 900))
 SIGNUP = (Limit("signup:ip", 10, 3600),)
 PASSWORD_RESET = (Limit("reset:ip", 20, 3600), Limit("reset:account", 5, 3600))
+CONFIRMATION = (Limit("confirm:account", 3, 3600),)
 
 
 def client_address(request) -> str:

@@ -6,6 +6,14 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.SignUpView.as_view(), name="signup"),
+    path("signup/sent/", views.SignUpSentView.as_view(), name="signup_sent"),
+    path("confirm/send/", views.SendConfirmationView.as_view(), name="send_confirmation"),
+    path("confirm/<str:token>/", views.ConfirmEmailView.as_view(), name="confirm_email"),
+    path(
+        "profile/email/cancel/",
+        views.CancelEmailChangeView.as_view(),
+        name="cancel_email_change",
+    ),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("profile/", views.ProfileView.as_view(), name="profile"),

@@ -1,21 +1,38 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db import IntegrityError, transaction
 from django.http import HttpResponseRedirect
-from django.urls import reverse_lazy
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.views import View
 from django.views.decorators.cache import never_cache
-from django.views.generic import CreateView, UpdateView
+from django.views.generic import CreateView, TemplateView, UpdateView
 
-from . import throttle
-from .forms import DUPLICATE_EMAIL, LoginForm, PasswordResetForm, ProfileForm, SignUpForm
+from events.views.mixins import back_to
+
+from . import confirmation, throttle
+from .forms import LoginForm, PasswordResetForm, ProfileForm, SignUpForm
+
+User = get_user_model()
+
+
+# Where the sign-up page's answer and the confirmation link take the person next.
+SIGNUP_EMAIL = "accounts:signup-email"
+AFTER_CONFIRM = "accounts:after-confirm"
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 class SignUpView(auth_views.RedirectURLMixin, CreateView):
+    """A new address gets an account and a link to confirm it; an address that has one
+    gets an email saying so. The visitor sees the same page, after the same work, either
+    way, so sign-up never tells whether an address has an account."""
+
     form_class = SignUpForm
     template_name = "accounts/signup.html"
     next_page = settings.LOGIN_REDIRECT_URL
@@ -26,22 +43,78 @@ class SignUpView(auth_views.RedirectURLMixin, CreateView):
         return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
-        try:
-            with transaction.atomic():
-                user = form.save()
-        except IntegrityError:
-            # Another sign-up with the same email won the race since the form checked.
-            form.add_error("email", DUPLICATE_EMAIL)
-            return self.form_invalid(form)
-        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(self.request, f"Welcome to {settings.SITE_NAME}, {user.display_name}!")
-        return HttpResponseRedirect(self.get_success_url())
+        email = form.cleaned_data["email"]
+        existing = User.objects.filter(email__iexact=email).first()
+        if existing is None:
+            try:
+                with transaction.atomic():
+                    confirmation.send_link(form.save())
+            except IntegrityError:  # the same address signed up a moment ago
+                existing = User.objects.filter(email__iexact=email).first()
+        if existing is not None:
+            make_password(form.cleaned_data["password1"])  # the hash a new account costs
+            confirmation.signed_up_again(existing)
+        self.request.session[SIGNUP_EMAIL] = email
+        self.request.session[AFTER_CONFIRM] = self.get_success_url()
+        return redirect("accounts:signup_sent")
 
     def get_form_kwargs(self):
         return super().get_form_kwargs() | {"request": self.request}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(next=self.get_redirect_url(), **kwargs)
+
+
+class SignUpSentView(TemplateView):
+    template_name = "accounts/signup_sent.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(email=self.request.session.get(SIGNUP_EMAIL), **kwargs)
+
+
+class ConfirmEmailView(TemplateView):
+    """GET shows what the link confirms; only the POST acts, so a mail scanner that
+    follows links changes nothing. Confirming signs the person in: they hold the mailbox."""
+
+    template_name = "accounts/confirm_email.html"
+
+    def get(self, request, token):
+        try:
+            email = confirmation.read(token)["email"]
+        except confirmation.LinkInvalid as exc:
+            return self.render_to_response({"error": exc.message}, status=400)
+        return self.render_to_response({"email": email})
+
+    def post(self, request, token):
+        try:
+            user = confirmation.confirm(token)
+        except confirmation.LinkInvalid as exc:
+            return self.render_to_response({"error": exc.message}, status=400)
+        after = request.session.get(AFTER_CONFIRM) or settings.LOGIN_REDIRECT_URL
+        login(request, user, backend=MODEL_BACKEND)
+        messages.success(request, f"Your email address is confirmed. Welcome, {user.display_name}!")
+        response = redirect(after)
+        throttle.remember_browser(response, user.email)
+        return response
+
+
+class SendConfirmationView(LoginRequiredMixin, View):
+    """POST: send the confirmation link again, a few times an hour at most."""
+
+    http_method_names = ["post"]
+
+    def post(self, request):
+        user = request.user
+        if user.is_verified:
+            messages.info(request, "Your email address is confirmed already.")
+        elif seconds := throttle.retry_after(throttle.CONFIRMATION, request, user.email):
+            request.throttled_for = seconds
+            messages.error(request, throttle.wait_message(seconds))
+        else:
+            throttle.count(throttle.CONFIRMATION, request, user.email)
+            confirmation.send_link(user)
+            messages.success(request, f"We sent a new link to {user.email}.")
+        return back_to(request, reverse("accounts:profile"))
 
 
 class LoginView(auth_views.LoginView):
@@ -67,14 +140,38 @@ class LogoutView(auth_views.LogoutView):
 
 
 @method_decorator(never_cache, name="dispatch")
-class ProfileView(LoginRequiredMixin, SuccessMessageMixin, UpdateView):
+class ProfileView(LoginRequiredMixin, UpdateView):
     form_class = ProfileForm
     template_name = "accounts/profile.html"
     success_url = reverse_lazy("accounts:profile")
-    success_message = "Your profile is saved."
 
     def get_object(self, queryset=None):
         return self.request.user
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"request": self.request}
+
+    def form_valid(self, form):
+        user = form.save()
+        if new_email := form.new_email():
+            confirmation.change_email(user, new_email)
+            messages.info(
+                self.request,
+                f"We sent a link to {new_email}. Until you open it, you sign in with "
+                f"{user.email}, and we told that address about the change.",
+            )
+        else:
+            messages.success(self.request, "Your profile is saved.")
+        return redirect(self.success_url)
+
+
+class CancelEmailChangeView(LoginRequiredMixin, View):
+    http_method_names = ["post"]
+
+    def post(self, request):
+        confirmation.cancel_email_change(request.user)
+        messages.info(request, f"Your email address stays {request.user.email}.")
+        return redirect("accounts:profile")
 
 
 @method_decorator(never_cache, name="dispatch")

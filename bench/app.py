@@ -52,7 +52,12 @@ def prepare(events: int, users: int, attempts: int, capacity: int) -> dict:
     missing = attempts + 1 - len(people)
     if missing > 0:
         User.objects.bulk_create(
-            User(email=f"bench{n}@bench.ems.test", name=f"Bench {n}") for n in range(missing)
+            User(
+                email=f"bench{n}@bench.ems.test",
+                name=f"Bench {n}",
+                email_verified_at=timezone.now(),
+            )
+            for n in range(missing)
         )
         people = list(User.objects.filter(is_staff=False).order_by("pk")[: attempts + 1])
     starts = timezone.now() + timedelta(days=30)

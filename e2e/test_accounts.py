@@ -1,3 +1,6 @@
+import re
+
+from django.core import mail
 from playwright.sync_api import Page, expect
 
 PASSWORD = "Cobol-compiler-1959"
@@ -7,7 +10,7 @@ def main_nav(page: Page):
     return page.get_by_role("navigation", name="Main")
 
 
-def test_sign_up_log_out_and_log_in_again(page: Page):
+def test_sign_up_confirm_the_address_log_out_and_log_in_again(page: Page):
     page.goto("/")
     main_nav(page).get_by_role("link", name="Sign up").click()
 
@@ -17,8 +20,16 @@ def test_sign_up_log_out_and_log_in_again(page: Page):
     page.get_by_label("Password confirmation").fill(PASSWORD)
     page.get_by_role("button", name="Sign up").click()
 
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    expect(page.get_by_text("We sent a link to grace@example.com")).to_be_visible()
+    [message] = mail.outbox
+    link = re.search(r"http://localhost:8000(/accounts/confirm/\S+/)", message.body).group(1)
+    page.goto(link)
+    page.get_by_role("button", name="Confirm grace@example.com").click()
+
     expect(main_nav(page).get_by_role("link", name="Grace Hopper")).to_be_visible()
-    expect(page.get_by_role("status")).to_contain_text("Welcome to EMS, Grace Hopper!")
+    expect(page.get_by_role("status")).to_contain_text("Welcome, Grace Hopper!")
+    expect(page.get_by_role("complementary", name="Confirm your email address")).to_have_count(0)
 
     main_nav(page).get_by_role("button", name="Log out").click()
     expect(page.get_by_role("status")).to_contain_text("logged out")

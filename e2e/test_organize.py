@@ -138,7 +138,7 @@ def test_export_the_csv(page: Page, event):
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Export CSV").click()
     download = download_info.value
-    assert download.suggested_filename.startswith("rust-workshop-attendees-")
+    assert download.suggested_filename.startswith(f"{event.slug}-attendees-")
     rows = list(csv.reader(io.StringIO(download.path().read_text(encoding="utf-8-sig"))))
     assert [row[:3] for row in rows] == [
         ["Name", "Email", "Status"],

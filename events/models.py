@@ -401,6 +401,10 @@ class EmailDelivery(models.Model):
         CHANGED = "changed", "New time or place"
         EVENT_CANCELLED = "event_cancelled", "Event cancelled"
         PASSWORD_RESET = "password_reset", "Password reset"
+        CONFIRM_EMAIL = "confirm_email", "Confirm your email address"
+        CONFIRM_NEW_EMAIL = "confirm_new_email", "Confirm a new email address"
+        EMAIL_CHANGING = "email_changing", "Email address being changed"
+        ALREADY_SIGNED_UP = "already_signed_up", "Sign-up with an address that has an account"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     user = models.ForeignKey(
@@ -413,6 +417,9 @@ class EmailDelivery(models.Model):
         blank=True,
         related_name="email_deliveries",
     )
+    # Where it goes when that is not the person's current address (the old address,
+    # told that it is being replaced).
+    address = models.EmailField(blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)

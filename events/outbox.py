@@ -48,18 +48,28 @@ CLAIM = 50
 TASK_BATCH = 500
 # A row still "sending" after this was claimed by a worker that died.
 STALE = timedelta(minutes=15)
-# Emails that aren't about a registration are built elsewhere; imported when sent.
-BUILDERS = {EmailDelivery.Kind.PASSWORD_RESET: "accounts.emails.password_reset_message"}
+# Emails about an account, not a registration, are built by accounts.emails, imported
+# when sent: account_message(delivery) returns the message, or None when it is out of date.
+ACCOUNT_KINDS = {
+    EmailDelivery.Kind.PASSWORD_RESET,
+    EmailDelivery.Kind.CONFIRM_EMAIL,
+    EmailDelivery.Kind.CONFIRM_NEW_EMAIL,
+    EmailDelivery.Kind.EMAIL_CHANGING,
+    EmailDelivery.Kind.ALREADY_SIGNED_UP,
+}
 
 Status = EmailDelivery.Status
 
 
-def queue(kind: str, recipients: list[tuple[int, int | None]]) -> list[int]:
+def queue(kind: str, recipients: list[tuple[int, int | None]], address: str = "") -> list[int]:
     """Create one delivery per (user id, registration id or None), and queue the task
-    that sends them. Call it inside the transaction of the change the email is about."""
+    that sends them. Call it inside the transaction of the change the email is about.
+    `address` sends it somewhere other than the person's current address."""
     now = timezone.now()
     rows = [
-        EmailDelivery(kind=kind, user_id=user, registration_id=registration, created_at=now)
+        EmailDelivery(
+            kind=kind, user_id=user, registration_id=registration, address=address, created_at=now
+        )
         for user, registration in recipients
     ]
     ids = [row.pk for row in EmailDelivery.objects.bulk_create(rows, batch_size=TASK_BATCH)]
@@ -158,8 +168,8 @@ def _build(row: EmailDelivery):
     """The message, or None when a later email about the same registration has gone out
     already: sent late, after a retry, this one would be wrong (a confirmation after
     the cancellation) and its calendar file would be older than the one they have."""
-    if row.kind in BUILDERS:
-        return import_string(BUILDERS[row.kind])(row.user)
+    if row.kind in ACCOUNT_KINDS:
+        return import_string("accounts.emails.account_message")(row)
     later = EmailDelivery.objects.filter(
         registration_id=row.registration_id, status=Status.SENT, pk__gt=row.pk
     )

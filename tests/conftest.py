@@ -1,6 +1,7 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.utils import timezone
 
 from events import page_cache
 from tests.factories import PASSWORD
@@ -24,6 +25,7 @@ def password():
 @pytest.fixture
 def make_user(db):
     def make(email="ada@example.com", name="Ada Lovelace", password=PASSWORD, **extra):
+        extra.setdefault("email_verified_at", timezone.now())
         return get_user_model().objects.create_user(
             email=email, name=name, password=password, **extra
         )

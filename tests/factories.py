@@ -18,6 +18,7 @@ class UserFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"person{n}@example.com")
     name = factory.Sequence(lambda n: f"Person {n}")
     password = factory.django.Password(PASSWORD)
+    email_verified_at = factory.LazyFunction(timezone.now)
 
 
 class CategoryFactory(DjangoModelFactory):

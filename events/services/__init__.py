@@ -13,6 +13,7 @@ after commit.
 
 from .errors import (
     AlreadyRegistered,
+    EmailNotConfirmed,
     EventFull,
     EventLocked,
     InvalidChange,
@@ -37,6 +38,7 @@ from .registration import cancel_registration, register
 
 __all__ = [
     "AlreadyRegistered",
+    "EmailNotConfirmed",
     "EventFull",
     "EventLocked",
     "InvalidChange",

@@ -1,5 +1,17 @@
 from ..models import Event, Registration
 from ..outbox import queue, queue_for_registrations
+from .errors import EmailNotConfirmed
+
+NOT_CONFIRMED = (
+    "Confirm your email address first: open the link we sent you, or send a new one "
+    "from the banner at the top of the page."
+)
+
+
+def require_confirmed_email(user) -> None:
+    """Registering and organizing need an address that is known to reach the person."""
+    if not user.email_verified_at:
+        raise EmailNotConfirmed(NOT_CONFIRMED)
 
 
 def lock(event: Event) -> Event:

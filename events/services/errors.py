@@ -43,3 +43,10 @@ class InvalidChange(ServiceError):
 
     code = "invalid_change"
     status = 422
+
+
+class EmailNotConfirmed(RegistrationError):
+    """The account's email address isn't confirmed yet: no registering, no organizing."""
+
+    code = "email_not_confirmed"
+    status = 403

@@ -8,7 +8,7 @@ from django.utils import timezone
 from ..models import REASON_MAX, Event, Registration
 from ..posters import Poster
 from ..text import multi_line
-from .common import lock, notify_many
+from .common import lock, notify_many, require_confirmed_email
 from .errors import EventLocked, InvalidChange
 from .registration import promote
 
@@ -44,6 +44,7 @@ def _check_editable(event: Event, fields) -> None:
 
 def create_event(*, organizer, event: Event, poster: Poster | None, publish: bool) -> Event:
     """Save a new event for `organizer`, with its poster, as a draft or published."""
+    require_confirmed_email(organizer)
     event.organizer = organizer
     event.status = Event.Status.PUBLISHED if publish else Event.Status.DRAFT
     stored = []

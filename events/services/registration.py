@@ -3,7 +3,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from ..models import Event, Registration
-from .common import lock, notify, notify_many
+from .common import lock, notify, notify_many, require_confirmed_email
 from .errors import AlreadyRegistered, EventFull, NotRegistered, RegistrationClosed
 
 
@@ -21,6 +21,7 @@ def register(*, user, event: Event) -> Registration:
 
     The registration comes back with its waitlist `position` and with its `event`
     showing this seat, so callers can show the outcome without reading it again."""
+    require_confirmed_email(user)
     try:
         with transaction.atomic():
             registration = _take_free_seat(user, event) or _register_locked(user, event)

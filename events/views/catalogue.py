@@ -93,12 +93,16 @@ class EventCreateView(LoginRequiredMixin, HtmxPartialMixin, CreateView):
 
     def form_valid(self, form):
         publish = "publish" in self.request.POST
-        self.object = services.create_event(
-            organizer=self.request.user,
-            event=form.save(commit=False),
-            poster=form.cleaned_data.get("poster"),
-            publish=publish,
-        )
+        try:
+            self.object = services.create_event(
+                organizer=self.request.user,
+                event=form.save(commit=False),
+                poster=form.cleaned_data.get("poster"),
+                publish=publish,
+            )
+        except services.EmailNotConfirmed as exc:
+            form.add_error(None, exc.message)
+            return self.form_invalid(form)
         messages.success(
             self.request,
             "Your event is published."

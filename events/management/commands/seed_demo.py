@@ -125,19 +125,35 @@ class Command(BaseCommand):
                 if "admin" in account["email"]
                 else User.objects.create_user
             )
-            create(email=account["email"], password=account["password"], name=account["name"])
+            create(
+                email=account["email"],
+                password=account["password"],
+                name=account["name"],
+                email_verified_at=timezone.now(),
+            )
             self.stdout.write(f"Created {account['email']}.")
 
     def seed_catalogue(self, User, *, events: int, users: int) -> None:
         rng = random.Random(2026)
         password = make_password(DEMO_PASSWORD)  # hashed once: hashing per user takes minutes
+        verified = timezone.now()
         organizers = User.objects.bulk_create(
-            User(email=f"{slugify(name)}@{DEMO_DOMAIN}", name=name, password=password)
+            User(
+                email=f"{slugify(name)}@{DEMO_DOMAIN}",
+                name=name,
+                password=password,
+                email_verified_at=verified,
+            )
             for name in ORGANIZERS
         )
         User.objects.bulk_create(
             (
-                User(email=f"attendee{n}@{DEMO_DOMAIN}", name=f"Attendee {n}", password=password)
+                User(
+                    email=f"attendee{n}@{DEMO_DOMAIN}",
+                    name=f"Attendee {n}",
+                    password=password,
+                    email_verified_at=verified,
+                )
                 for n in range(1, users + 1)
             ),
             batch_size=1000,
