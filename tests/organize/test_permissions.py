@@ -26,6 +26,7 @@ ENDPOINTS = [
     ("get", "organize:attendees", {}),
     ("get", "organize:export", {}),
     ("post", "organize:check-in", {"pk": 0}),
+    ("post", "organize:send-again", {}),
 ]
 ENDPOINT_IDS = [f"{method} {name}" for method, name, _ in ENDPOINTS]
 
@@ -152,3 +153,64 @@ def test_unknown_section_and_unknown_event_are_404(client, published):
     assert client.get(bad, headers=HX).status_code == 404
     missing = reverse("events:edit", kwargs={"slug": "no-such-event"})
     assert client.get(missing).status_code == 404
+
+
+# Account pages and the admin
+
+
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [
+        ("get", "accounts:profile"),
+        ("post", "accounts:profile"),
+        ("get", "accounts:password_change"),
+        ("post", "accounts:send_confirmation"),
+        ("post", "accounts:cancel_email_change"),
+        ("get", "my-registrations"),
+        ("get", "organize:dashboard"),
+    ],
+)
+def test_account_pages_send_anonymous_visitors_to_log_in(client, method, name):
+    response = getattr(client, method)(reverse(name), {"name": "x", "email": "x@example.com"})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/events/event/",
+        "/admin/events/emaildelivery/",
+        "/admin/accounts/user/",
+        "/admin/events/category/",
+    ],
+)
+@pytest.mark.parametrize("who", ["anonymous", "attendee", "staff without permissions"])
+def test_the_admin_is_for_staff_with_permissions_only(client, published, url, who):
+    if who != "anonymous":
+        client.force_login(UserFactory(is_staff=who.startswith("staff")))
+    response = client.get(url)
+    if who == "staff without permissions":
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_send_again_in_the_admin_needs_the_change_permission(client, published):
+    from django.contrib.auth.models import Permission
+
+    from events.models import EmailDelivery
+
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_emaildelivery"))
+    client.force_login(viewer)
+    page = client.get("/admin/events/emaildelivery/").content.decode()
+    assert "send_again" not in page
+    delivery = EmailDelivery.objects.create(kind="confirmed", user=viewer, status="failed")
+    client.post(
+        "/admin/events/emaildelivery/",
+        {"action": "send_again", "_selected_action": [delivery.pk]},
+    )
+    delivery.refresh_from_db()
+    assert delivery.status == "failed"
