@@ -3,9 +3,14 @@
 A page is shared when the visitor is anonymous and has no flash messages waiting.
 It is rendered once with stand-ins for the two per-request values, the CSP nonce and
 the CSRF token, and each response swaps in its own. Keys carry the data's version, so
-a change shows at once without invalidation, the absolute URL, and the minute, so
+a change shows at once without invalidation, the address, and the minute, so
 time-based state (an event starting, "today") moves along. EMS_FRAGMENT_CACHE=0 turns
 this off with the template fragments.
+
+The address is the page's own: the parameters it reads, in a fixed order (see
+share()), so that ?utm=1, ?utm=2, ... share one entry instead of each storing a page.
+A page for input the view refused (an invalid filter, a page number out of range)
+is served but not stored, so made-up values can't fill the cache either.
 
 Because a key names one immutable version, each process also keeps its most recent
 pages in memory, in front of the shared cache: a hit on a popular page then costs
@@ -20,10 +25,11 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.db.models import Max
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from .models import Event
 
@@ -47,18 +53,33 @@ def shareable(request) -> bool:
     return not request.user.is_authenticated and not get_messages(request)
 
 
-def shared_page(request, key: str, render: Callable[[dict], str]) -> HttpResponse:
+def share(request, params: dict[str, str]) -> str:
+    """Make `request` the one every visitor sharing its page makes: only `params`, the
+    parameters the page reads, in the caller's fixed order. Returns its absolute URL,
+    the page's address in its key. Rendering from it keeps every other parameter out of
+    the links the shared page hands out (pagination keeps request.GET, "Log in" the
+    full path)."""
+    query = urlencode(params)
+    request.GET = QueryDict(query)
+    request.META = {**request.META, "QUERY_STRING": query}
+    return request.build_absolute_uri()
+
+
+def shared_page(request, key: str, render: Callable[[dict], tuple[str, bool]]) -> HttpResponse:
     """The cached page for `key`, rendered by render(MARKS) on a miss, with this
     request's nonce and CSRF token swapped in (each only if the page uses it, so a
-    fragment sets no cookie and adds no nonce to the CSP header)."""
+    fragment sets no cookie and adds no nonce to the CSP header). render returns the
+    page and whether to store it."""
     html = recent_pages.get(key)
     if html is None:
         shared = page_cache()
         html = shared.get(key)
+        keep = True
         if html is None:
-            html = render(MARKS)
-            shared.set(key, html, TTL)
-        if not isinstance(shared, DummyCache):
+            html, keep = render(MARKS)
+            if keep:
+                shared.set(key, html, TTL)
+        if keep and not isinstance(shared, DummyCache):
             _remember(key, html)
     if NONCE_MARK in html:
         html = html.replace(NONCE_MARK, str(get_nonce(request)))

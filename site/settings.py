@@ -99,6 +99,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body (the CSRF check reads every POST's).
+    "body_limit.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "nul_bytes.StripNulMiddleware",
@@ -117,7 +119,8 @@ DEBUG_TOOLBAR = DEBUG and not TESTING
 if DEBUG_TOOLBAR:
     INSTALLED_APPS.append("debug_toolbar")
     # After whitenoise, which answers static requests before the toolbar needs to see them.
-    MIDDLEWARE.insert(2, "debug_toolbar.middleware.DebugToolbarMiddleware")
+    after_whitenoise = MIDDLEWARE.index("whitenoise.middleware.WhiteNoiseMiddleware") + 1
+    MIDDLEWARE.insert(after_whitenoise, "debug_toolbar.middleware.DebugToolbarMiddleware")
     INTERNAL_IPS = ["127.0.0.1", "::1"]
     # Keep the toolbar across htmx swaps and refresh it after each htmx request.
     DEBUG_TOOLBAR_CONFIG = {
@@ -151,6 +154,16 @@ if DATABASE_URL := os.environ.get("DATABASE_URL"):
     DATABASES = {
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        # Fail fast rather than hold a worker: a lock wait (select_for_update, the
+        # seat UPDATE) gives up after 5 s, answered "busy, try again" (unavailable.py),
+        # and so does connecting to a server that doesn't answer (3 s). Registrations
+        # hold the row for milliseconds, so 5 s is a queue of hundreds at once (the
+        # 100-thread race in tests/events/test_concurrency.py waits under 4 s on two
+        # loaded cores). Options in the URL win.
+        options["options"] = f"-c lock_timeout=5s {options.get('options', '')}".strip()
+        options.setdefault("connect_timeout", 3)
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -160,9 +173,13 @@ else:
             "NAME": os.environ.get("EMS_SQLITE_PATH") or VAR_DIR / "db.sqlite3",
             "OPTIONS": {
                 # Take the write lock at BEGIN so concurrent writers queue on the
-                # busy timeout instead of failing with "database is locked".
+                # busy timeout instead of failing with "database is locked". After
+                # 10 s the request is answered "busy, try again" (unavailable.py).
+                # SQLite's waiters poll rather than queue, so the last of 100 writers
+                # at once (tests/events/test_concurrency.py) waits up to 4.5 s on a
+                # loaded 2-core machine; a few gunicorn workers wait milliseconds.
                 "transaction_mode": "IMMEDIATE",
-                "timeout": 20,
+                "timeout": 10,
                 "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             },
             # A file, not :memory:, so threads in concurrency tests share one database.

@@ -22,6 +22,9 @@ urlpatterns = [
     ),
 ]
 
+# A database that can't answer right now (a lock wait ran out, a restart) is a 503.
+handler500 = "unavailable.server_error"
+
 if settings.SERVE_MEDIA:
     urlpatterns += [
         re_path(

@@ -34,17 +34,50 @@ class EventListView(HtmxPartialMixin, ClampedPaginationMixin, FilterView):
     def get(self, request, *args, **kwargs):
         if not page_cache.shareable(request):
             return super().get(request, *args, **kwargs)
-        # Anonymous visitors share the page, or the htmx partial, per URL and catalogue
+        # Anonymous visitors share the page, or the htmx partial, per address and catalogue
         # version: a hit costs one indexed query and no rendering. See page_cache.
-        key = page_cache.catalogue_key(request.build_absolute_uri(), self.wants_partial())
+        url = page_cache.share(request, self.params_given())
+        key = page_cache.catalogue_key(url, self.wants_partial())
         response = page_cache.shared_page(request, key, self.render_shared)
         patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
         return response
 
-    def render_shared(self, marks: dict) -> str:
+    def render_shared(self, marks: dict) -> tuple[str, bool]:
         response = super().get(self.request, *self.args, **self.kwargs)
         response.context_data |= marks
-        return response.render().content.decode()
+        html = response.render().content.decode()
+        # Kept only if the page is the one its address names, so made-up values (an
+        # unknown category, page 99999, seats=xyz) can't each store a page.
+        read = self.params_read(response.context_data["page_obj"])
+        return html, self.filterset.is_valid() and read == self.request.GET.dict()
+
+    def params_given(self) -> dict[str, str]:
+        """The parameters the page reads, as given, in the filter form's order and then the
+        page number: the last of repeated values (as forms read them), leaving out empty
+        ones and page 1."""
+        query = self.request.GET
+        params = {
+            name: value for name in self.filterset_class.base_filters if (value := query.get(name))
+        }
+        try:
+            page = int(query.get(self.page_kwarg) or 1)
+        except ValueError:
+            page = 1  # The paginator shows the first page for it.
+        if page != 1:
+            params[self.page_kwarg] = str(page)
+        return params
+
+    def params_read(self, page) -> dict[str, str]:
+        """The parameters as the filter form and the paginator read them: a checkbox is
+        on or absent, and a page out of range is the last."""
+        params = {}
+        for field in self.filterset.form:
+            value = "on" if field.data is True else field.data
+            if value:
+                params[field.name] = value
+        if page.number != 1:
+            params[self.page_kwarg] = str(page.number)
+        return params
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -69,15 +102,16 @@ class EventDetailView(DetailView):
     def get(self, request, *args, **kwargs):
         if not page_cache.shareable(request):
             return super().get(request, *args, **kwargs)
-        # Anonymous visitors share one page per event version and URL: see page_cache.
+        # Anonymous visitors share one page per event version: see page_cache. The page
+        # reads no parameter, so its address is its path.
         version = self.get_object(Event.objects.listed().only(*KEY_FIELDS))
-        key = page_cache.detail_key(version, request.build_absolute_uri())
+        key = page_cache.detail_key(version, page_cache.share(request, {}))
         return page_cache.shared_page(request, key, self.render_shared)
 
-    def render_shared(self, marks: dict) -> str:
+    def render_shared(self, marks: dict) -> tuple[str, bool]:
         self.object = self.get_object()
         context = self.get_context_data(object=self.object) | marks
-        return render_to_string(self.template_name, context, self.request)
+        return render_to_string(self.template_name, context, self.request), True
 
     def get_context_data(self, **kwargs):
         user = self.request.user

@@ -73,14 +73,6 @@ def test_a_visitor_with_a_message_waiting_sees_it(client):
     assert "You have been logged out." not in client.get(event.get_absolute_url()).content.decode()
 
 
-def test_each_address_is_its_own_page(client):
-    event = EventFactory()
-    plain = client.get(event.get_absolute_url()).content.decode()
-    shared = client.get(event.get_absolute_url() + "?utm_source=news").content.decode()
-    assert "next=/events/" in plain and "utm_source" not in plain
-    assert "utm_source%3Dnews" in shared
-
-
 def test_registrations_edits_and_category_renames_show_at_once(client):
     event = EventFactory(title="Seat race", capacity=5)
     assert "5 of 5 left" in listing(client)
