@@ -195,7 +195,9 @@ FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: local memory by default, or Redis that degrades to misses when it is down.
+# Cache: local memory by default, or Redis that degrades to misses when it is down or
+# frozen: every call has a short timeout, and a failing Redis is skipped for a few seconds
+# (resilient_cache.SAFE_OPTIONS and BREAKER_SECONDS; OPTIONS can change them).
 if REDIS_URL := os.environ.get("REDIS_URL"):
     CACHES = {
         "default": {

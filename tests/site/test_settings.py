@@ -91,6 +91,27 @@ print(url, response.status_code, response.headers.get("Content-Encoding"),
     assert "immutable" in cache_control
 
 
+def test_the_redis_cache_never_waits_long(tmp_path):
+    # tests/faults/ shows what these buy against a real Redis; this keeps settings from
+    # overriding them with a long wait.
+    code = (
+        "import django; django.setup(); from django.core.cache import cache; "
+        "client = cache._cache; options = client._get_connection_pool(False).connection_kwargs; "
+        "print(options['socket_connect_timeout'], options['socket_timeout'], "
+        "options['retry'].get_retries(), options['health_check_interval'], "
+        "client._breaker.seconds)"
+    )
+    result = run(
+        ["-c", code], REDIS_URL="redis://127.0.0.1:1/0", EMS_VAR_DIR=str(tmp_path), **PRODUCTION
+    )
+    assert result.returncode == 0, result.stderr
+    connect, read, retries, health_check, breaker = map(float, result.stdout.split())
+    assert 0 < connect <= 0.5 and 0 < read <= 0.5
+    assert retries == 0  # a retry would wait a whole timeout again
+    assert health_check == 0  # a PING before a command would, too
+    assert 0 < breaker <= 10
+
+
 def test_time_zone_is_utc_and_aware():
     assert settings.TIME_ZONE == "UTC"
     assert settings.USE_TZ is True
