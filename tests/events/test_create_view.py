@@ -145,7 +145,7 @@ def test_png_and_webp_posters_are_accepted(client, organizer, fmt):
     [
         (text_as_jpg, "This file is not one, or it is damaged."),
         (oversize_jpg, "posters can be at most 5.0\xa0MB"),
-        (pixel_bomb, "posters can have at most 40 megapixels"),
+        (pixel_bomb, "8000×6000 pixels (48.0 megapixels); a PNG poster like this one"),
         (svg, "This file is not one, or it is damaged."),
         (lambda: image_upload("anim.gif", fmt="GIF"), "Upload a JPEG, PNG or WebP image."),
     ],
