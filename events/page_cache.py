@@ -1,11 +1,13 @@
 """Whole pages cached for anonymous visitors, who all see the same page.
 
 A page is shared when the visitor is anonymous and has no flash messages waiting.
-It is rendered once with stand-ins for the two per-request values, the CSP nonce and
-the CSRF token, and each response swaps in its own. Keys carry the data's version, so
-a change shows at once without invalidation, the address, and the minute, so
-time-based state (an event starting, "today") moves along. EMS_FRAGMENT_CACHE=0 turns
-this off with the template fragments.
+It carries nothing per visitor: no CSRF token, as an anonymous visitor posts nothing
+from it (register and cancel are links to log in there), and no CSP nonce, as every
+script is a file from 'self', which the policy allows without one. So every visitor
+gets the same bytes, and nothing in an event's text can be mistaken for a stand-in.
+Keys carry the data's version, so a change shows at once without invalidation, the
+address, and the minute, so time-based state (an event starting, "today") moves along.
+EMS_FRAGMENT_CACHE=0 turns this off with the template fragments.
 
 The address is the page's own: the parameters it reads, in a fixed order (see
 share()), so that ?utm=1, ?utm=2, ... share one entry instead of each storing a page.
@@ -26,8 +28,6 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.db.models import Max
 from django.http import HttpResponse, QueryDict
-from django.middleware.csp import get_nonce
-from django.middleware.csrf import get_token
 from django.utils import timezone
 from django.utils.http import urlencode
 
@@ -36,10 +36,8 @@ from .models import Event
 TTL = 600
 # Pages this process keeps: about 30 KB each, so a few MB at most.
 RECENT = 128
-NONCE_MARK = "ems-shared-page-csp-nonce"
-CSRF_MARK = "ems-shared-page-csrf-token"
-# Context that renders a shared page with the stand-ins.
-MARKS = {"csp_nonce": NONCE_MARK, "csrf_token": CSRF_MARK}
+# Context that renders a shared page: base.html leaves out the nonce and the token.
+SHARED = {"shared_page": True}
 
 
 def page_cache():
@@ -66,25 +64,19 @@ def share(request, params: dict[str, str]) -> str:
 
 
 def shared_page(request, key: str, render: Callable[[dict], tuple[str, bool]]) -> HttpResponse:
-    """The cached page for `key`, rendered by render(MARKS) on a miss, with this
-    request's nonce and CSRF token swapped in (each only if the page uses it, so a
-    fragment sets no cookie and adds no nonce to the CSP header). render returns the
-    page and whether to store it."""
+    """The cached page for `key`, rendered by render(SHARED) on a miss. render returns
+    the page and whether to store it."""
     html = recent_pages.get(key)
     if html is None:
         shared = page_cache()
         html = shared.get(key)
         keep = True
         if html is None:
-            html, keep = render(MARKS)
+            html, keep = render(SHARED)
             if keep:
                 shared.set(key, html, TTL)
         if keep and not isinstance(shared, DummyCache):
             _remember(key, html)
-    if NONCE_MARK in html:
-        html = html.replace(NONCE_MARK, str(get_nonce(request)))
-    if CSRF_MARK in html:
-        html = html.replace(CSRF_MARK, get_token(request))
     return HttpResponse(html)
 
 

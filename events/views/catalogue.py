@@ -42,9 +42,9 @@ class EventListView(HtmxPartialMixin, ClampedPaginationMixin, FilterView):
         patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
         return response
 
-    def render_shared(self, marks: dict) -> tuple[str, bool]:
+    def render_shared(self, shared: dict) -> tuple[str, bool]:
         response = super().get(self.request, *self.args, **self.kwargs)
-        response.context_data |= marks
+        response.context_data |= shared
         html = response.render().content.decode()
         # Kept only if the page is the one its address names, so made-up values (an
         # unknown category, page 99999, seats=xyz) can't each store a page.
@@ -108,9 +108,9 @@ class EventDetailView(DetailView):
         key = page_cache.detail_key(version, page_cache.share(request, {}))
         return page_cache.shared_page(request, key, self.render_shared)
 
-    def render_shared(self, marks: dict) -> tuple[str, bool]:
+    def render_shared(self, shared: dict) -> tuple[str, bool]:
         self.object = self.get_object()
-        context = self.get_context_data(object=self.object) | marks
+        context = self.get_context_data(object=self.object) | shared
         return render_to_string(self.template_name, context, self.request), True
 
     def get_context_data(self, **kwargs):

@@ -16,7 +16,8 @@ from resilient_cache import ResilientRedisCache
 pytestmark = pytest.mark.django_db
 
 
-def test_strict_csp_with_a_nonce_on_every_script(client):
+def test_strict_csp_with_a_nonce_on_every_script(client, user):
+    client.force_login(user)
     response = client.get(reverse("home"))
     policy = response["Content-Security-Policy"]
     nonce = re.search(r"script-src 'self' 'nonce-([\w-]+)'", policy).group(1)
@@ -40,9 +41,18 @@ def test_htmx_is_served_from_our_own_static_files(client):
     assert "cdn" not in html.lower()
 
 
-def test_csrf_token_travels_in_hx_headers(client):
+def test_csrf_token_travels_in_hx_headers(client, user):
+    client.force_login(user)
     html = client.get(reverse("home")).content.decode()
     assert re.search(r"<body hx-headers='\{\"X-CSRFToken\": \"\w+\"\}'", html)
+
+
+def test_shared_anonymous_pages_load_only_scripts_from_self(client):
+    response = client.get(reverse("home"))
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    scripts = re.findall(r"<script[^>]*>", response.content.decode())
+    assert len(scripts) == 2
+    assert all('src="/static/' in tag and "nonce" not in tag for tag in scripts)
 
 
 def test_favicon(client):
