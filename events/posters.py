@@ -33,7 +33,7 @@ MAX_ASPECT = 16
 
 # Memory the decoded pixels may take, in bytes; the rest of the work stays small beside it.
 DECODE_BUDGET = 96_000_000
-# PNG decodes at full size. 130 MB admits a 1600×20000 screenshot (32 MP, 4 bytes a pixel in
+# PNG decodes at full size. 130 MB admits a 1600 x 20000 screenshot (32 MP, 4 bytes a pixel in
 # Pillow) in about 0.6-0.9 s of CPU and 135 MB at the peak; a 5 MB file that large compresses
 # well, so inflating it is quick.
 PNG_BUDGET = 130_000_000

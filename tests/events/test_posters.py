@@ -154,7 +154,7 @@ MEASURE = textwrap.dedent(
 
 @pytest.mark.skipif(sys.platform != "linux", reason="reads the peak RSS from /proc")
 def test_the_largest_accepted_png_takes_under_a_second_and_150_mb(tmp_path):
-    # A 1600×20000 screenshot, 32 megapixels of RGBA: the most decoded bytes a PNG may cost,
+    # A 1600 x 20000 screenshot, 32 megapixels of RGBA: the most decoded bytes a PNG may cost,
     # with alpha to premultiply, and too tall for WebP until it is shrunk.
     path = tmp_path / "largest.png"
     path.write_bytes(solid_png("largest.png", (1600, 20000), (79, 70, 229, 200)).read())
