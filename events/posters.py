@@ -11,12 +11,16 @@ size. After decoding, nothing is converted or copied at full size: the poster is
 of rows at a time, and the decoded pixels are freed before encoding.
 """
 
+import fcntl
 import io
 import math
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -84,9 +88,11 @@ def process(upload) -> Poster:
             code="file_too_large",
         )
     try:
-        full = _full_poster(upload)
-        card = full.resize(_fit(full.size, CARD_BOX), RESAMPLE)
-        return Poster(full=_encode(full), card=_encode(card))
+        image = _opened(upload)
+        with decoding_slot():
+            full = _full_poster(image)
+            card = full.resize(_fit(full.size, CARD_BOX), RESAMPLE)
+            return Poster(full=_encode(full), card=_encode(card))
     except forms.ValidationError:
         raise
     except Image.DecompressionBombError as exc:
@@ -105,12 +111,45 @@ def process(upload) -> Poster:
         upload.seek(0)
 
 
-def _full_poster(upload) -> Image.Image:
-    """The upright poster, fitted to FULL_BOX. The decoded pixels are freed when this returns."""
+def _opened(upload) -> Image.Image:
+    """The upload opened, its header read and found affordable; no pixel decoded yet."""
     upload.seek(0)
     # MPO (several pictures from one camera) opens through the JPEG plugin, as its first picture.
     image = Image.open(upload, formats=["JPEG", "PNG", "WEBP"])
     _refuse_costly(image, upload)
+    return image
+
+
+@contextmanager
+def decoding_slot():
+    """Hold one of the machine's POSTER_SLOTS while decoding and encoding, or refuse at once.
+
+    Each poster takes up to a second of a CPU. Without a cap, a few uploads at once would
+    hold every web worker and the catalogue would wait behind them; with one, the other
+    workers keep serving pages and the extra uploads are told to try again in a moment.
+    The slots are lock files, so they count across the worker processes of one machine.
+    """
+    folder = Path(settings.VAR_DIR) / "locks"
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(settings.POSTER_SLOTS):
+        with open(folder / f"poster-{n}.lock", "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            try:
+                yield
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+            return
+    raise forms.ValidationError(
+        _("Many posters are being processed right now. Please try again in a few seconds."),
+        code="busy",
+    )
+
+
+def _full_poster(image: Image.Image) -> Image.Image:
+    """The upright poster, fitted to FULL_BOX. The decoded pixels are freed when this returns."""
     orientation = image.getexif().get(ExifTags.Base.Orientation)
     size = _fit(image.size, FULL_BOX, sideways=orientation in SIDEWAYS)
     image.draft(image.mode, size)  # JPEG only: decode at the smallest scale still >= size

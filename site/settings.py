@@ -190,6 +190,10 @@ else:
         }
     }
 
+# How many posters one machine decodes at once (events.posters.decoding_slot); more
+# uploads at the same moment are asked to try again, so the other workers keep serving.
+POSTER_SLOTS = int(os.environ.get("EMS_POSTER_SLOTS", 1))
+
 # Project-wide form markup (templates/django/forms/) instead of Django's built-in copies.
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 

@@ -128,7 +128,7 @@ MEASURE = textwrap.dedent(
     from django.conf import settings
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    settings.configure()
+    settings.configure(VAR_DIR=sys.argv[2], POSTER_SLOTS=1)
     django.setup()
     from events import posters
     from tests.images import image_upload
@@ -161,7 +161,7 @@ def test_the_largest_accepted_png_takes_under_a_second_and_150_mb(tmp_path):
     # A fresh interpreter, timed in CPU seconds so other work on the machine counts less. Peak
     # RSS sees Pillow's C allocations, which tracemalloc can't.
     child = subprocess.run(
-        [sys.executable, "-c", MEASURE, str(path)],
+        [sys.executable, "-c", MEASURE, str(path), str(tmp_path)],
         cwd=settings.BASE_DIR,
         capture_output=True,
         text=True,
@@ -210,3 +210,15 @@ def test_a_strip_is_not_a_poster(size, shape):
 def test_a_webp_is_limited_by_what_it_costs_to_decode():
     message = refusal(image_upload("big.webp", (3000, 2001), "WEBP"))
     assert "a WebP poster can have at most 6 megapixels" in message
+
+
+def test_one_machine_decodes_posters_one_at_a_time_and_asks_the_rest_to_retry(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    settings.POSTER_SLOTS = 1
+    with posters.decoding_slot():
+        message = refusal(image_upload())
+    assert "Many posters are being processed right now" in message
+    assert posters.process(image_upload()).full  # free again
+    settings.POSTER_SLOTS = 2
+    with posters.decoding_slot():
+        assert posters.process(image_upload()).full
