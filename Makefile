@@ -10,13 +10,14 @@ CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run serve test bench lint format clean
+.PHONY: help install run serve test bench faults lint format clean
 
 help:
 	@echo "make run     install, migrate, create demo accounts, serve http://$(HOST):$(PORT) (DEBUG on)"
 	@echo "make test    install, make sure a Chromium is there, run every test (unit + e2e)"
 	@echo "make serve   production-like: DEBUG off, collectstatic, gunicorn + whitenoise, email worker"
 	@echo "make bench   benchmark against a Django ceiling (needs wrk; add DATABASE_URL and REDIS_URL for PostgreSQL + Redis)"
+	@echo "make faults  throughput with Redis frozen and under an upload flood, as ratios (needs wrk and redis-server; DATABASE_URL for PostgreSQL)"
 	@echo "make lint    ruff check and format check"
 	@echo "make clean   remove the virtualenv and var/ (database, media, mail)"
 
@@ -59,6 +60,11 @@ test: install
 bench: install
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk" >&2; exit 1; }
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+faults: install
+	@command -v wrk >/dev/null || { echo "make faults needs wrk: apt-get install wrk" >&2; exit 1; }
+	@command -v redis-server >/dev/null || { echo "make faults needs redis-server: apt-get install redis-server" >&2; exit 1; }
+	$(BIN)/python -m bench.faults $(FAULTS_ARGS)
 
 lint: install
 	$(BIN)/ruff check .

@@ -50,6 +50,8 @@ LOGIN = (
 SIGNUP = (Limit("signup:ip", 10, 3600),)
 PASSWORD_RESET = (Limit("reset:ip", 20, 3600), Limit("reset:account", 5, 3600))
 CONFIRMATION = (Limit("confirm:account", 3, 3600),)
+# Each poster costs up to a second of a CPU (events.posters).
+POSTERS = (Limit("poster:account", 6, 600),)
 
 
 def client_address(request) -> str:

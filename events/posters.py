@@ -70,6 +70,9 @@ UPRIGHT = {
 }
 SIDEWAYS = {5, 6, 7, 8}
 
+BUSY = gettext_lazy(
+    "Many posters are being processed right now. Please try again in a few seconds."
+)
 INVALID = gettext_lazy("Upload a JPEG, PNG or WebP image. This file is not one, or it is damaged.")
 
 
@@ -142,10 +145,16 @@ def decoding_slot():
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
             return
-    raise forms.ValidationError(
-        _("Many posters are being processed right now. Please try again in a few seconds."),
-        code="busy",
-    )
+    raise forms.ValidationError(BUSY, code="busy")
+
+
+def slot_free() -> bool:
+    """Whether a poster slot is free at this moment (a hint: it is not held)."""
+    try:
+        with decoding_slot():
+            return True
+    except forms.ValidationError:
+        return False
 
 
 def _full_poster(image: Image.Image) -> Image.Image:

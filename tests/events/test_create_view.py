@@ -166,3 +166,31 @@ def test_a_valid_poster_survives_an_htmx_rerender_but_a_bad_one_does_not(client,
     assert '<div id="poster-field" hx-preserve>' in other_error.content.decode()
     bad_poster = client.post(CREATE, form_data(poster=svg()), headers=HX)
     assert '<div id="poster-field">' in bad_poster.content.decode()
+
+
+def test_a_seventh_poster_in_ten_minutes_is_refused_before_any_work(client, organizer):
+    for n in range(6):
+        response = client.post(
+            CREATE, form_data(title=f"Take {n}", poster=image_upload()), follow=True
+        )
+        assert response.redirect_chain[-1][1] == 302
+    response = client.post(CREATE, form_data(title="Take 7", poster=image_upload()), headers=HX)
+    assert response.status_code == 429
+    assert "Too many attempts" in response["HX-Trigger"]
+    assert Event.objects.count() == 6
+    # Events without a poster are not held back.
+    assert client.post(CREATE, form_data(title="No poster")).status_code == 302
+
+
+def test_an_upload_while_every_poster_slot_is_busy_is_asked_to_retry(
+    client, organizer, settings, tmp_path
+):
+    from events import posters
+
+    settings.VAR_DIR = tmp_path
+    with posters.decoding_slot():
+        response = client.post(CREATE, form_data(poster=image_upload()))
+    assert response.status_code == 503
+    assert response["Retry-After"] == "2"
+    assert "Many posters are being processed" in response.content.decode()
+    assert not Event.objects.exists()
