@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 
 
+CONTENTION_TITLE = "Benchmark contention"
+
+
 def setup():
     import os
 
@@ -45,6 +48,9 @@ def prepare(events: int, users: int, attempts: int, capacity: int) -> dict:
     from events.models import Event
 
     call_command("migrate", verbosity=0)
+    # An earlier run's contention event holds demo people's registrations, which keep
+    # seed_demo --reset from deleting them (a registration protects its person).
+    Event.objects.filter(title=CONTENTION_TITLE).delete()
     call_command("seed_demo", events=events, users=users, reset=True, force=True, verbosity=0)
     DBTaskResult.objects.all().delete()  # so verify counts this run's emails only
     User = get_user_model()
@@ -63,7 +69,7 @@ def prepare(events: int, users: int, attempts: int, capacity: int) -> dict:
     starts = timezone.now() + timedelta(days=30)
     contention = Event.objects.create(
         organizer=people[0],
-        title="Benchmark contention",
+        title=CONTENTION_TITLE,
         description="Everyone wants a seat.",
         starts_at=starts,
         ends_at=starts + timedelta(hours=2),
