@@ -1,6 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -100,10 +101,15 @@ class PosterUploadMixin:
             account = request.user.email
             if seconds := throttle.retry_after(throttle.POSTERS, request, account):
                 request.throttled_for = seconds
-                return refusal(request, 429, "throttled", throttle.wait_message(seconds))
+                return self.refuse(429, "throttled", throttle.wait_message(seconds))
             if not posters.slot_free():
-                response = refusal(request, 503, "busy", str(posters.BUSY))
+                response = self.refuse(503, "busy", str(posters.BUSY))
                 response["Retry-After"] = "2"
                 return response
             throttle.count(throttle.POSTERS, request, account)
         return super().dispatch(request, *args, **kwargs)
+
+    def refuse(self, status: int, code: str, message: str):
+        context = {"status": status, "message": message}
+        page = render_to_string("refused.html", context, self.request)
+        return refusal(self.request, status, code, message, page)
