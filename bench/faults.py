@@ -661,7 +661,7 @@ def main(argv=None) -> int:
     parser.add_argument("--largest-png", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.largest_png:
-        print(largest_png_side())
+        sys.stdout.write(f"{largest_png_side()}\n")
         return 0
     for tool in ("wrk", "redis-server"):
         if not shutil.which(tool):
