@@ -11,7 +11,6 @@ class ThrottleBackend:
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
-        if seconds := throttle.retry_after(throttle.LOGIN, request, username or ""):
-            request.throttled_for = seconds
+        if throttle.blocked(throttle.LOGIN, request, username or ""):
             raise PermissionDenied  # authenticate() stops here and returns None
         return None

@@ -78,8 +78,7 @@ class ProfileForm(forms.ModelForm):
         # A stolen session must not become a stolen account: changing the login needs the
         # password, and guessing it here counts like guessing it at the login.
         account = self.instance.email
-        if seconds := throttle.retry_after(throttle.LOGIN, self.request, account):
-            self.request.throttled_for = seconds
+        if seconds := throttle.blocked(throttle.LOGIN, self.request, account):
             raise forms.ValidationError(throttle.wait_message(seconds), code="throttled")
         if not self.instance.check_password(cleaned.get("current_password") or ""):
             throttle.count(throttle.LOGIN, self.request, account)
@@ -98,8 +97,7 @@ class ThrottledFormMixin:
         super().__init__(*args, **kwargs)
 
     def check_throttle(self, account: str = "") -> None:
-        if seconds := throttle.retry_after(self.limits, self.request, account):
-            self.request.throttled_for = seconds
+        if seconds := throttle.blocked(self.limits, self.request, account):
             raise forms.ValidationError(throttle.wait_message(seconds), code="throttled")
         throttle.count(self.limits, self.request, account)
 

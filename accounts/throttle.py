@@ -101,6 +101,15 @@ def retry_after(limits, request, account: str = "") -> int | None:
     return max(waits) if waits else None
 
 
+def blocked(limits, request, account: str = "") -> int | None:
+    """retry_after(), and a refused request is marked, so it is answered 429 with
+    Retry-After (ThrottleStatusMiddleware) whatever page it ends on."""
+    seconds = retry_after(limits, request, account)
+    if seconds:
+        request.throttled_for = seconds
+    return seconds
+
+
 def count(limits, request, account: str = "") -> None:
     """One more attempt (or failure) against each limit."""
     now = time.time()

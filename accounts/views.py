@@ -107,8 +107,7 @@ class SendConfirmationView(LoginRequiredMixin, View):
         user = request.user
         if user.is_verified:
             messages.info(request, "Your email address is confirmed already.")
-        elif seconds := throttle.retry_after(throttle.CONFIRMATION, request, user.email):
-            request.throttled_for = seconds
+        elif seconds := throttle.blocked(throttle.CONFIRMATION, request, user.email):
             messages.error(request, throttle.wait_message(seconds))
         else:
             throttle.count(throttle.CONFIRMATION, request, user.email)

@@ -89,8 +89,9 @@ def _send_later(ids: list[int], run_after=None) -> None:
     from .tasks import send_emails
 
     task = send_emails.using(run_after=run_after) if run_after else send_emails
+    in_this_transaction = isinstance(task.get_backend(), DatabaseBackend)
     for chunk in batched(ids, TASK_BATCH, strict=False):
-        if isinstance(task.get_backend(), DatabaseBackend):
+        if in_this_transaction:
             task.enqueue(list(chunk))
         else:
             transaction.on_commit(lambda chunk=chunk: task.enqueue(list(chunk)), robust=True)

@@ -99,8 +99,7 @@ class PosterUploadMixin:
         # The body has been read already, by the CSRF check.
         if request.method == "POST" and "poster" in request.FILES:
             account = request.user.email
-            if seconds := throttle.retry_after(throttle.POSTERS, request, account):
-                request.throttled_for = seconds
+            if seconds := throttle.blocked(throttle.POSTERS, request, account):
                 return self.refuse(429, "throttled", throttle.wait_message(seconds))
             if not posters.slot_free():
                 response = self.refuse(503, "busy", str(posters.BUSY))
