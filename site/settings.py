@@ -113,6 +113,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "htmx_messages.HtmxMessagesMiddleware",
     "accounts.throttle.ThrottleStatusMiddleware",
+    # Its process_view runs after the CSRF check's, which has parsed the body.
+    "events.middleware.PosterGateMiddleware",
 ]
 
 DEBUG_TOOLBAR = DEBUG and not TESTING

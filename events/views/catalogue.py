@@ -12,7 +12,7 @@ from ..filters import EventFilter
 from ..forms import EventForm
 from ..models import Event
 from .editing import manage_context
-from .mixins import ClampedPaginationMixin, HtmxPartialMixin, PosterUploadMixin
+from .mixins import ClampedPaginationMixin, HtmxPartialMixin
 from .registration import active_registration, registrations_by_event
 
 
@@ -120,7 +120,7 @@ class EventDetailView(DetailView):
         return context | manage_context(user, self.object)
 
 
-class EventCreateView(LoginRequiredMixin, PosterUploadMixin, HtmxPartialMixin, CreateView):
+class EventCreateView(LoginRequiredMixin, HtmxPartialMixin, CreateView):
     form_class = EventForm
     template_name = "events/event_form.html"
     partial_name = "event-form"

@@ -11,7 +11,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from .. import services
 from ..forms import SECTIONS, CancelEventForm, EventForm
-from .mixins import HtmxPartialMixin, OrganizerEventMixin, PosterUploadMixin
+from .mixins import HtmxPartialMixin, OrganizerEventMixin
 from .registration import active_registration
 
 
@@ -38,7 +38,7 @@ def saved_message(event) -> str:
     return "Saved."
 
 
-class EventSectionView(OrganizerEventMixin, PosterUploadMixin, View):
+class EventSectionView(OrganizerEventMixin, View):
     """One section of the event page, edited in place with htmx.
 
     GET with `editing` swaps in the section's form; POST saves it and swaps the display
@@ -110,7 +110,7 @@ class EventSectionView(OrganizerEventMixin, PosterUploadMixin, View):
         return response
 
 
-class EventUpdateView(OrganizerEventMixin, PosterUploadMixin, HtmxPartialMixin, UpdateView):
+class EventUpdateView(OrganizerEventMixin, HtmxPartialMixin, UpdateView):
     """The full edit page: every field at once, and the no-JavaScript way to edit."""
 
     form_class = EventForm

@@ -1,14 +1,9 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.template.loader import render_to_string
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from accounts import throttle
-from refusals import refusal
-
-from .. import posters
 from ..models import Event
 
 
@@ -88,27 +83,3 @@ def back_to(request, fallback: str) -> HttpResponseRedirect:
     if not safe:
         back = fallback
     return HttpResponseRedirect(back)
-
-
-class PosterUploadMixin:
-    """Turn away a poster upload before any work when its account has uploaded many
-    lately (accounts.throttle.POSTERS), or when every poster slot of this machine is
-    busy: a few clients posting images in a loop must not hold every web worker."""
-
-    def dispatch(self, request, *args, **kwargs):
-        # The body has been read already, by the CSRF check.
-        if request.method == "POST" and "poster" in request.FILES:
-            account = request.user.email
-            if seconds := throttle.blocked(throttle.POSTERS, request, account):
-                return self.refuse(429, "throttled", throttle.wait_message(seconds))
-            if not posters.slot_free():
-                response = self.refuse(503, "busy", str(posters.BUSY))
-                response["Retry-After"] = "2"
-                return response
-            throttle.count(throttle.POSTERS, request, account)
-        return super().dispatch(request, *args, **kwargs)
-
-    def refuse(self, status: int, code: str, message: str):
-        context = {"status": status, "message": message}
-        page = render_to_string("refused.html", context, self.request)
-        return refusal(self.request, status, code, message, page)

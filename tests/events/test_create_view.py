@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -168,18 +169,42 @@ def test_a_valid_poster_survives_an_htmx_rerender_but_a_bad_one_does_not(client,
     assert '<div id="poster-field">' in bad_poster.content.decode()
 
 
-def test_a_seventh_poster_in_ten_minutes_is_refused_before_any_work(client, organizer):
+def test_a_seventh_poster_in_ten_minutes_is_refused_before_any_work(
+    client, organizer, django_assert_max_num_queries
+):
     for n in range(6):
         response = client.post(
             CREATE, form_data(title=f"Take {n}", poster=image_upload()), follow=True
         )
         assert response.redirect_chain[-1][1] == 302
-    response = client.post(CREATE, form_data(title="Take 7", poster=image_upload()), headers=HX)
+    event = Event.objects.first()
+    # Only the session is read: not the user, the event or any template of the site.
+    seventh = form_data(title="Take 7", poster=image_upload())
+    with django_assert_max_num_queries(1):
+        response = client.post(CREATE, seventh, headers=HX)
     assert response.status_code == 429
+    assert int(response["Retry-After"]) > 0
     assert "Too many attempts" in response["HX-Trigger"]
+    inline = client.post(
+        reverse("events:edit-section", args=[event.slug, "poster"]),
+        {"poster": image_upload()},
+        headers=HX,
+    )
+    assert inline.status_code == 429
     assert Event.objects.count() == 6
     # Events without a poster are not held back.
     assert client.post(CREATE, form_data(title="No poster")).status_code == 302
+
+
+def test_a_refused_upload_without_javascript_gets_a_page_back_to_the_form(client, organizer):
+    for n in range(6):
+        client.post(CREATE, form_data(title=f"Take {n}", poster=image_upload()))
+    response = client.post(CREATE, form_data(title="Take 7", poster=image_upload()))
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert re.search(r"Too many attempts\. Please wait \d+ minutes? and try again\.", html)
+    assert f'<a href="{CREATE}" class="button">Back to the form</a>' in html
+    assert "css/app.css" in html
 
 
 def test_an_upload_while_every_poster_slot_is_busy_is_asked_to_retry(
