@@ -16,7 +16,11 @@ def registration_uid(registration: Registration) -> str:
     return f"registration-{registration.pk}@{urlsplit(settings.SITE_URL).hostname}"
 
 
-def registration_ics(registration: Registration, *, method: str = "REQUEST") -> bytes:
+def registration_ics(
+    registration: Registration, *, method: str = "REQUEST", online_link: bool = True
+) -> bytes:
+    """The calendar file. Without `online_link`, an online event's location is just
+    "Online": the link is for those who have a seat."""
     event = registration.event
     url = settings.SITE_URL + event.get_absolute_url()
     calendar = Calendar()
@@ -31,7 +35,7 @@ def registration_ics(registration: Registration, *, method: str = "REQUEST") -> 
     entry.add("dtend", event.ends_at.astimezone(UTC))
     entry.add("summary", event.title)
     entry.add("description", f"{event.description}\n\n{url}")
-    entry.add("location", event.online_url if event.is_online else event.location)
+    entry.add("location", event.online_url if event.is_online and online_link else event.location)
     entry.add("url", url)
     entry.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     calendar.add_component(entry)

@@ -1,29 +1,82 @@
-"""Registration emails: plain text and HTML, with a calendar file where there is a seat."""
+"""Registration emails: plain text and HTML, with a calendar file where there is a seat.
+
+Each kind of email is one row of KINDS, and one template pair under
+templates/emails/registration/: the text and HTML bodies extend a shared base, which
+holds the greeting, when and where, and the link to the event.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from .calendar import registration_ics
-from .models import Registration
+from .models import EmailDelivery, Registration
 from .text import one_line
 
-SUBJECTS = {
-    "confirmed": "You're registered: {title}",
-    "waitlisted": "You're on the waitlist: {title}",
-    "promoted": "A seat opened up, you're in: {title}",
-    "cancelled": "Registration cancelled: {title}",
-    "changed": "New time or place: {title}",
-    "event_cancelled": "Event cancelled: {title}",
-}
-# Which calendar method each email carries: a REQUEST adds or updates the entry, a
-# CANCEL removes it. Waitlist emails carry none, as there is no seat to put in a calendar.
-CALENDAR_METHODS = {
-    "confirmed": "REQUEST",
-    "promoted": "REQUEST",
-    "changed": "REQUEST",
-    "cancelled": "CANCEL",
-    "event_cancelled": "CANCEL",
+Kind = EmailDelivery.Kind
+
+
+@dataclass(frozen=True, kw_only=True)
+class EmailKind:
+    """What one kind of registration email says and carries."""
+
+    subject: str  # formatted with the event's title
+    template: str  # rendered as template.txt and template.html
+    # A REQUEST adds or updates the calendar entry, a CANCEL removes it. None: no file,
+    # as there is no seat to put in a calendar.
+    calendar_method: Literal["REQUEST", "CANCEL"] | None
+    # The online link is shared with those who have a seat, and only while they have it.
+    shows_online_link: bool
+
+    @property
+    def text_template(self) -> str:
+        return f"{self.template}.txt"
+
+    @property
+    def html_template(self) -> str:
+        return f"{self.template}.html"
+
+
+KINDS = {
+    Kind.CONFIRMED: EmailKind(
+        subject="You're registered: {title}",
+        template="emails/registration/confirmed",
+        calendar_method="REQUEST",
+        shows_online_link=True,
+    ),
+    Kind.WAITLISTED: EmailKind(
+        subject="You're on the waitlist: {title}",
+        template="emails/registration/waitlisted",
+        calendar_method=None,
+        shows_online_link=False,
+    ),
+    Kind.PROMOTED: EmailKind(
+        subject="A seat opened up, you're in: {title}",
+        template="emails/registration/promoted",
+        calendar_method="REQUEST",
+        shows_online_link=True,
+    ),
+    Kind.CANCELLED: EmailKind(
+        subject="Registration cancelled: {title}",
+        template="emails/registration/cancelled",
+        calendar_method="CANCEL",
+        shows_online_link=False,
+    ),
+    Kind.CHANGED: EmailKind(
+        subject="New time or place: {title}",
+        template="emails/registration/changed",
+        calendar_method="REQUEST",
+        shows_online_link=True,
+    ),
+    Kind.EVENT_CANCELLED: EmailKind(
+        subject="Event cancelled: {title}",
+        template="emails/registration/event_cancelled",
+        calendar_method="CANCEL",
+        shows_online_link=False,
+    ),
 }
 
 
@@ -33,25 +86,28 @@ def subject(template: str, **values) -> str:
 
 
 def registration_message(registration: Registration, kind: str) -> EmailMultiAlternatives:
+    email = KINDS[kind]
     event = registration.event
+    show_link = email.shows_online_link and event.is_online
     context = {
-        "kind": kind,
         "registration": registration,
         "event": event,
         "user": registration.user,
+        # Templates read the link from here only, so it can't reach an email without a seat.
+        "online_url": event.online_url if show_link else "",
         "event_url": settings.SITE_URL + event.get_absolute_url(),
         "site_name": settings.SITE_NAME,
     }
     message = EmailMultiAlternatives(
-        subject=subject(SUBJECTS[kind], title=event.title),
-        body=render_to_string("emails/registration.txt", context),
+        subject=subject(email.subject, title=event.title),
+        body=render_to_string(email.text_template, context),
         to=[registration.user.email],
     )
-    message.attach_alternative(render_to_string("emails/registration.html", context), "text/html")
-    if method := CALENDAR_METHODS.get(kind):
+    message.attach_alternative(render_to_string(email.html_template, context), "text/html")
+    if method := email.calendar_method:
         message.attach(
             "event.ics",
-            registration_ics(registration, method=method),
+            registration_ics(registration, method=method, online_link=show_link),
             f"text/calendar; method={method}",
         )
     return message
