@@ -80,7 +80,7 @@ def test_an_invalid_date_shows_the_error_in_place_and_keeps_the_input(page: Page
 
 def test_raising_the_capacity_of_a_full_event_confirms_the_waitlisted_attendee(page: Page, event):
     services.register(user=UserFactory(name="Ann"), event=event)
-    waiting = services.register(user=UserFactory(name="Bob"), event=event)
+    waiting = services.register(user=UserFactory(name="Bob"), event=event).registration
     log_in(page, event.organizer.email)
     page.goto(event.get_absolute_url())
     expect(page.locator(".seat-count")).to_contain_text("Full")

@@ -36,7 +36,7 @@ class EventAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = [field.name for field in self.model._meta.fields if field.name != "id"]
-        locked = services.locked_fields(obj) if obj else frozenset()
+        locked = obj.locked_fields() if obj else frozenset()
         editable = {"organizer", *self.ADMIN_EDITABLE} - locked
         return ["manage", *(name for name in fields if name not in editable)]
 

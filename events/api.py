@@ -167,15 +167,13 @@ class RegistrationApi(ApiView):
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, slug):
-        event = self.event(request, slug)
-        registration = self.perform(services.register, event)
-        status = 201 if registration.is_confirmed else 202
-        return JsonResponse(self.body(registration, event), status=status)
+        place = self.perform(services.register, self.event(request, slug))
+        body = self.body(place.registration, place.position)
+        return JsonResponse(body, status=201 if place.is_confirmed else 202)
 
     def delete(self, request, slug):
-        event = self.event(request, slug)
-        registration = self.perform(services.cancel_registration, event)
-        return JsonResponse(self.body(registration, event))
+        registration = self.perform(services.cancel_registration, self.event(request, slug))
+        return JsonResponse(self.body(registration))
 
     @staticmethod
     def event(request, slug) -> Event:
@@ -187,21 +185,15 @@ class RegistrationApi(ApiView):
         except services.RegistrationError as exc:
             raise ApiError(exc.status, exc.code, exc.message) from None
 
-    def body(self, registration, event) -> dict:
-        event.refresh_from_db()
-        position = None
-        if registration.is_waitlisted:
-            position = (
-                Registration.objects.filter(pk=registration.pk)
-                .with_waitlist_position()
-                .values_list("position", flat=True)
-                .get()
-            )
+    @staticmethod
+    def body(registration: Registration, position: int | None = None) -> dict:
+        """The outcome, from what the service returned: registration.event is the
+        event as committed."""
         return {
-            "event": event.slug,
+            "event": registration.event.slug,
             "status": registration.status,
             "waitlist_position": position,
-            "availability": availability_json(event),
+            "availability": availability_json(registration.event),
         }
 
 

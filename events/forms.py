@@ -12,19 +12,25 @@ MAX_CAPACITY = 100_000
 
 
 class Section(NamedTuple):
+    """One inline-edit section of the event page: its id, what its Edit button says
+    ("Edit {label}"), and the fields it edits."""
+
+    name: str
     label: str
     fields: tuple[str, ...]
 
 
-# The event page's inline-edit sections: what their Edit button says, what they edit.
 SECTIONS = {
-    "title": Section("title", ("title",)),
-    "category": Section("category", ("category",)),
-    "description": Section("description", ("description",)),
-    "when": Section("date and time", ("starts_at", "ends_at")),
-    "where": Section("venue", ("is_online", "venue", "city", "online_url")),
-    "seats": Section("capacity and waitlist", ("capacity", "waitlist_enabled")),
-    "poster": Section("poster", ("poster",)),
+    section.name: section
+    for section in (
+        Section("title", "title", ("title",)),
+        Section("category", "category", ("category",)),
+        Section("description", "description", ("description",)),
+        Section("when", "date and time", ("starts_at", "ends_at")),
+        Section("where", "venue", ("is_online", "venue", "city", "online_url")),
+        Section("seats", "capacity and waitlist", ("capacity", "waitlist_enabled")),
+        Section("poster", "poster", ("poster",)),
+    )
 }
 
 
@@ -74,12 +80,12 @@ class EventForm(forms.ModelForm):
             "online_url": forms.URLInput(attrs={"placeholder": "https://"}),
         }
 
-    def __init__(self, *args, only=None, locked=(), **kwargs):
-        """`only` keeps a subset of fields (one inline-edit section); `locked` fields
-        show their value but ignore anything submitted for them."""
+    def __init__(self, *args, section: Section | None = None, locked=(), **kwargs):
+        """`section` keeps only that inline-edit section's fields, the first focused;
+        `locked` fields show their value but ignore anything submitted for them."""
         super().__init__(*args, **kwargs)
-        for name in set(self.fields) - set(only or self.fields):
-            del self.fields[name]
+        if section:
+            self._keep_only(section)
         for name in set(locked) & set(self.fields):
             self.fields[name].disabled = True
             self.fields[name].help_text = "This can't change once the event has started."
@@ -91,6 +97,15 @@ class EventForm(forms.ModelForm):
                 "%Y-%m-%d %H:%M",
                 "%Y-%m-%d %H:%M:%S",
             ]
+
+    def _keep_only(self, section: Section) -> None:
+        for name in set(self.fields) - set(section.fields):
+            del self.fields[name]
+        if "poster" in self.fields:
+            # The poster section exists to upload one.
+            self.fields["poster"].required = True
+            self.fields["poster"].error_messages["required"] = "Choose an image to upload."
+        next(iter(self.fields.values())).widget.attrs["autofocus"] = True
 
     def validate_constraints(self):
         # clean() already checks what the check constraints check (the database still

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
 
+from .rules import EventRules
 from .text import MultiLineTextField, OneLineCharField
 
 # Long enough for any real event page; short enough that search stays fast.
@@ -47,7 +48,7 @@ class EventQuerySet(models.QuerySet):
         return self.listed()
 
     def open_for_registration(self):
-        """Published events that have not started (services._check_open says why not)."""
+        """Events anyone may register for now: Event.registration_closed is None."""
         return self.filter(status=Event.Status.PUBLISHED, starts_at__gt=timezone.now())
 
     def upcoming(self):
@@ -87,7 +88,7 @@ class EventStatus(models.TextChoices):
 LISTED = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 
 
-class Event(models.Model):
+class Event(EventRules, models.Model):
     Status = EventStatus
     LISTED = LISTED
 
@@ -215,20 +216,6 @@ class Event(models.Model):
     @property
     def is_draft(self) -> bool:
         return self.status == self.Status.DRAFT
-
-    @property
-    def has_started(self) -> bool:
-        return self.starts_at <= timezone.now()
-
-    @property
-    def offers_registration(self) -> bool:
-        """Whether a Register or Join-waitlist button makes sense right now."""
-        open_ = self.status == self.Status.PUBLISHED and not self.has_started
-        return open_ and (not self.is_full or self.waitlist_enabled)
-
-    @property
-    def is_past(self) -> bool:
-        return self.ends_at <= timezone.now()
 
     @property
     def location(self) -> str:

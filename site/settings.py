@@ -102,6 +102,7 @@ MIDDLEWARE = [
     # Before anything reads the body (the CSRF check reads every POST's).
     "body_limit.BodyLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "htmx_vary.HtmxVaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "nul_bytes.StripNulMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -1,5 +1,7 @@
 """Organizer writes: creating, editing, capacity, status, and check-in."""
 
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
@@ -7,39 +9,24 @@ from django.utils import timezone
 
 from ..models import REASON_MAX, Event, Registration
 from ..posters import Poster
+from ..rules import NOTIFY_FIELDS, SEAT_FIELDS
 from ..text import multi_line
 from .common import lock, notify_many, require_confirmed_email
 from .errors import EventLocked, InvalidChange
 from .registration import promote
 
-# Attendees' calendars hold these, so changing them on a published event emails them.
-NOTIFY_FIELDS = frozenset({"starts_at", "ends_at", "is_online", "venue", "city", "online_url"})
-SEAT_FIELDS = frozenset({"capacity", "waitlist_enabled"})
-# Once an event has started, when, where and seats are history; words and pictures
-# may still be fixed.
-FROZEN_ONCE_STARTED = NOTIFY_FIELDS | SEAT_FIELDS
-EDITABLE_FIELDS = FROZEN_ONCE_STARTED | {"title", "description", "category", "poster"}
 
+@dataclass(frozen=True)
+class EventUpdate:
+    """What update_event did: the event as committed, and how many attendees it emailed."""
 
-def locked_fields(event: Event) -> frozenset[str]:
-    """The fields this event no longer lets anyone change."""
-    if event.is_cancelled:
-        return EDITABLE_FIELDS
-    if event.has_started:
-        return FROZEN_ONCE_STARTED
-    return frozenset()
-
-
-def locked_reason(event: Event) -> str:
-    """Why locked_fields(event) are locked, in the words shown to the organizer."""
-    if event.is_cancelled:
-        return "This event is cancelled, so it can't be edited."
-    return "This event has started: its time, place and seats can't change any more."
+    event: Event
+    notified: int
 
 
 def _check_editable(event: Event, fields) -> None:
-    if event.is_cancelled or locked_fields(event) & set(fields):
-        raise EventLocked(locked_reason(event))
+    if refused := event.editing_closed or event.editing_refused(fields):
+        raise EventLocked(refused)
 
 
 def create_event(*, organizer, event: Event, poster: Poster | None, publish: bool) -> Event:
@@ -88,12 +75,11 @@ def _save_with_new_slug(event: Event, attempts: int = 3) -> None:
                 raise
 
 
-def update_event(*, event: Event, changes: dict, poster: Poster | None = None) -> Event:
-    """Apply an organizer's edit in one transaction and return the fresh event.
+def update_event(*, event: Event, changes: dict, poster: Poster | None = None) -> EventUpdate:
+    """Apply an organizer's edit in one transaction.
 
     Seat changes promote the waitlist; a new time or place on a published event bumps
-    every confirmed attendee's calendar SEQUENCE and emails them once. The returned
-    event's `attendees_notified` says how many were emailed.
+    every confirmed attendee's calendar SEQUENCE and emails them once.
     """
     fields = set(changes) | ({"poster"} if poster else set())
     stored, replaced = [], []
@@ -119,15 +105,7 @@ def update_event(*, event: Event, changes: dict, poster: Poster | None = None) -
         _delete_files(stored)
         raise
     transaction.on_commit(lambda: _delete_files(replaced))
-    event.attendees_notified = len(notified)
-    return event
-
-
-def change_capacity(*, event: Event, capacity: int, waitlist_enabled: bool | None = None) -> Event:
-    changes = {"capacity": capacity}
-    if waitlist_enabled is not None:
-        changes["waitlist_enabled"] = waitlist_enabled
-    return update_event(event=event, changes=changes)
+    return EventUpdate(event, len(notified))
 
 
 def _apply_seats(event: Event) -> list[int]:
@@ -167,12 +145,8 @@ def _bump_calendars(event: Event) -> list[int]:
 def publish_event(*, event: Event) -> Event:
     with transaction.atomic():
         event = lock(event)
-        if not event.is_draft:
-            raise InvalidChange("Only drafts can be published.")
-        if event.has_started:
-            raise InvalidChange(
-                "This draft's start time has passed. Move the date before publishing."
-            )
+        if refused := event.publishing_refused:
+            raise InvalidChange(refused)
         event.status = Event.Status.PUBLISHED
         event.save(update_fields=["status", "updated_at"])
     return event
@@ -181,13 +155,8 @@ def publish_event(*, event: Event) -> Event:
 def unpublish_event(*, event: Event) -> Event:
     with transaction.atomic():
         event = lock(event)
-        if event.status != Event.Status.PUBLISHED:
-            raise InvalidChange("Only published events can go back to draft.")
-        if event.registrations.active().exists():
-            raise InvalidChange(
-                "People are registered, so this event can't go back to draft. "
-                "Cancel it instead, so they are told."
-            )
+        if refused := event.unpublishing_refused():
+            raise InvalidChange(refused)
         event.status = Event.Status.DRAFT
         event.save(update_fields=["status", "updated_at"])
     return event
@@ -203,10 +172,8 @@ def cancel_event(*, event: Event, reason: str) -> Event:
         raise InvalidChange(f"Keep the reason under {REASON_MAX:,} characters.", field="reason")
     with transaction.atomic():
         event = lock(event)
-        if event.status != Event.Status.PUBLISHED:
-            raise InvalidChange("Only published events can be cancelled; delete a draft instead.")
-        if event.has_started:
-            raise EventLocked("This event has started, so it can't be cancelled.")
+        if refused := event.cancelling_refused:
+            raise EventLocked(refused)
         now = timezone.now()
         active = event.registrations.active()
         ids = list(active.values_list("pk", flat=True))
@@ -236,10 +203,8 @@ def cancel_event(*, event: Event, reason: str) -> Event:
 def delete_draft(*, event: Event) -> None:
     with transaction.atomic():
         event = lock(event)
-        if not event.is_draft:
-            raise InvalidChange("Only drafts can be deleted. Cancel a published event instead.")
-        if event.registrations.exists():
-            raise InvalidChange("People registered for this event, so it can't be deleted.")
+        if refused := event.deleting_refused():
+            raise InvalidChange(refused)
         files = [event.poster.name, event.poster_card.name]
         event.delete()
     transaction.on_commit(lambda: _delete_files(files))

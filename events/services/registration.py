@@ -3,37 +3,29 @@ from django.db.models import F
 from django.utils import timezone
 
 from ..models import Event, Registration
+from ..selectors import Place
 from .common import lock, notify, notify_many, require_confirmed_email
 from .errors import AlreadyRegistered, EventFull, NotRegistered, RegistrationClosed
 
 
-def _check_open(event: Event) -> None:
-    if event.status == Event.Status.CANCELLED:
-        raise RegistrationClosed("Registration is closed: this event is cancelled.")
-    if event.status != Event.Status.PUBLISHED:
-        raise RegistrationClosed("Registration opens when the event is published.")
-    if event.has_started:
-        raise RegistrationClosed("Registration is closed: this event has started.")
-
-
-def register(*, user, event: Event) -> Registration:
+def register(*, user, event: Event) -> Place:
     """Take a seat, or a waitlist place when the event is full and has a waitlist.
 
-    The registration comes back with its waitlist `position` and with its `event`
-    showing this seat, so callers can show the outcome without reading it again."""
+    The place's registration.event is the event as committed, showing this seat, so
+    callers can show the outcome without reading anything again."""
     require_confirmed_email(user)
     try:
         with transaction.atomic():
-            registration = _take_free_seat(user, event) or _register_locked(user, event)
-            notify(registration, "confirmed" if registration.is_confirmed else "waitlisted")
+            place = _take_free_seat(user, event) or _register_locked(user, event)
+            notify(place.registration, "confirmed" if place.is_confirmed else "waitlisted")
     except IntegrityError:
         # The partial unique constraint refused a second active registration (a double
         # click, or a stale page); the whole transaction, seat count included, rolled back.
         raise AlreadyRegistered("You're already registered for this event.") from None
-    return registration
+    return place
 
 
-def _take_free_seat(user, event: Event) -> Registration | None:
+def _take_free_seat(user, event: Event) -> Place | None:
     """The common case in two statements and no lock wait: a conditional UPDATE takes a
     seat only while one is free and registration is open, atomically on both databases.
     None when it can't, and _register_locked decides why under the lock."""
@@ -42,16 +34,17 @@ def _take_free_seat(user, event: Event) -> Registration | None:
     now = timezone.now()
     if not _move_seats(event, 1, now, Event.objects.open_for_registration().with_seats_left()):
         return None
-    return _create(event, user, Registration.Status.CONFIRMED, now)
+    return Place(_create(event, user, Registration.Status.CONFIRMED, now))
 
 
-def _register_locked(user, event: Event) -> Registration:
+def _register_locked(user, event: Event) -> Place:
     event = lock(event)
-    _check_open(event)
+    if refused := event.registration_closed:
+        raise RegistrationClosed(refused)
     now = timezone.now()
     if event.seats_taken < event.capacity:
         _move_seats(event, 1, now)
-        return _create(event, user, Registration.Status.CONFIRMED, now)
+        return Place(_create(event, user, Registration.Status.CONFIRMED, now))
     if not event.waitlist_enabled:
         if Registration.objects.active().filter(event=event, user=user).exists():
             # Not "full": the first click of a double click took the last seat.
@@ -60,8 +53,7 @@ def _register_locked(user, event: Event) -> Registration:
     registration = _create(event, user, Registration.Status.WAITLISTED, now)
     # Everyone else waiting joined under this lock, before `now`, so is ahead: the new
     # place is the waitlist's length.
-    registration.position = event.registrations.waitlist().count()
-    return registration
+    return Place(registration, position=event.registrations.waitlist().count())
 
 
 def _move_seats(event: Event, by: int, now, rows=None) -> bool:
@@ -78,11 +70,9 @@ def _move_seats(event: Event, by: int, now, rows=None) -> bool:
 
 def _create(event: Event, user, status: str, now) -> Registration:
     confirmed_at = now if status == Registration.Status.CONFIRMED else None
-    registration = Registration.objects.create(
+    return Registration.objects.create(
         event=event, user=user, status=status, created_at=now, confirmed_at=confirmed_at
     )
-    registration.position = None
-    return registration
 
 
 def cancel_registration(*, user, event: Event) -> Registration:
@@ -93,8 +83,8 @@ def cancel_registration(*, user, event: Event) -> Registration:
         registration = Registration.objects.active().filter(event=event, user=user).first()
         if registration is None:
             raise NotRegistered("You're not registered for this event.")
-        if event.has_started:
-            raise RegistrationClosed("This event has started, so registrations can't change.")
+        if refused := event.leaving_closed:
+            raise RegistrationClosed(refused)
         was_confirmed = registration.is_confirmed
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = timezone.now()

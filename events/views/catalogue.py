@@ -2,18 +2,15 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
-from django.utils.cache import patch_vary_headers
 from django.views.generic import CreateView, DetailView
 from django_filters.views import FilterView
 from django_htmx.http import HttpResponseClientRedirect
 
-from .. import page_cache, services
+from .. import page_cache, selectors, services
 from ..filters import EventFilter
-from ..forms import EventForm
+from ..forms import SECTIONS, EventForm
 from ..models import Event
-from .editing import manage_context
 from .mixins import ClampedPaginationMixin, HtmxPartialMixin
-from .registration import active_registration, registrations_by_event
 
 
 class EventListView(HtmxPartialMixin, ClampedPaginationMixin, FilterView):
@@ -38,9 +35,7 @@ class EventListView(HtmxPartialMixin, ClampedPaginationMixin, FilterView):
         # version: a hit costs one indexed query and no rendering. See page_cache.
         url = page_cache.share(request, self.params_given())
         key = page_cache.catalogue_key(url, self.wants_partial())
-        response = page_cache.shared_page(request, key, self.render_shared)
-        patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
-        return response
+        return page_cache.shared_page(request, key, self.render_shared)
 
     def render_shared(self, shared: dict) -> tuple[str, bool]:
         response = super().get(self.request, *self.args, **self.kwargs)
@@ -81,10 +76,10 @@ class EventListView(HtmxPartialMixin, ClampedPaginationMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        events = context["page_obj"].object_list = list(context["page_obj"].object_list)
-        mine = registrations_by_event(self.request.user, events)
-        for event in events:
-            event.my_registration = mine.get(event.pk)
+        events = list(context["page_obj"].object_list)
+        places = selectors.places(self.request.user, events)
+        # Each card with the visitor's place at its event, if any.
+        context["cards"] = [(event, places.get(event.pk)) for event in events]
         return context
 
 
@@ -115,9 +110,9 @@ class EventDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        registration = active_registration(user, self.object)
-        context = super().get_context_data(registration=registration, **kwargs)
-        return context | manage_context(user, self.object)
+        place = selectors.place(user, self.object)
+        context = super().get_context_data(place=place, sections=SECTIONS, **kwargs)
+        return context | selectors.management(user, self.object)
 
 
 class EventCreateView(LoginRequiredMixin, HtmxPartialMixin, CreateView):

@@ -4,37 +4,19 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.utils.cache import patch_vary_headers
 from django.views import View
 from django.views.generic import DeleteView, FormView, UpdateView
 from django_htmx.http import HttpResponseClientRedirect
 
-from .. import services
+from .. import selectors, services
 from ..forms import SECTIONS, CancelEventForm, EventForm
 from .mixins import HtmxPartialMixin, OrganizerEventMixin
-from .registration import active_registration
 
 
-def locked_sections(event) -> set[str]:
-    locked = services.locked_fields(event)
-    return {name for name, section in SECTIONS.items() if locked & set(section.fields)}
-
-
-def manage_context(user, event) -> dict:
-    """What the event page adds for the people who run it: edit controls and the queue."""
-    if not event.can_be_managed_by(user):
-        return {"can_edit": False}
-    return {
-        "can_edit": True,
-        "locked_sections": locked_sections(event),
-        "waiting": event.registrations.waitlist().count(),
-    }
-
-
-def saved_message(event) -> str:
-    if event.attendees_notified:
-        n = event.attendees_notified
-        return f"Saved. {n} attendee{'s were' if n != 1 else ' was'} emailed the new details."
+def saved_message(notified: int) -> str:
+    if notified:
+        were = "s were" if notified != 1 else " was"
+        return f"Saved. {notified} attendee{were} emailed the new details."
     return "Saved."
 
 
@@ -60,8 +42,8 @@ class EventSectionView(OrganizerEventMixin, View):
             return redirect("events:edit", slug=slug)
         if not self.editing:
             return self.render_section()
-        if section in locked_sections(self.event):
-            messages.error(request, services.locked_reason(self.event))
+        if refused := self.event.editing_refused(self.section.fields):
+            messages.error(request, refused)
             return self.render_section(status=409)
         return self.render_form(self.make_form())
 
@@ -72,7 +54,7 @@ class EventSectionView(OrganizerEventMixin, View):
         if not form.is_valid():
             return self.render_form(form)
         try:
-            self.event = services.update_event(
+            update = services.update_event(
                 event=self.event, changes=form.changes(), poster=form.cleaned_data.get("poster")
             )
         except services.ServiceError as exc:
@@ -81,33 +63,27 @@ class EventSectionView(OrganizerEventMixin, View):
                 return self.render_form(form)
             messages.error(request, exc.message)
             return self.render_section(status=exc.status)
-        messages.success(request, saved_message(self.event))
+        self.event = update.event
+        messages.success(request, saved_message(update.notified))
         return self.render_section()
 
     def make_form(self, **kwargs):
-        form = EventForm(instance=self.event, only=self.section.fields, **kwargs)
-        if "poster" in form.fields:
-            form.fields["poster"].required = True
-            form.fields["poster"].error_messages["required"] = "Choose an image to upload."
-        next(iter(form.fields.values())).widget.attrs["autofocus"] = True
-        return form
+        return EventForm(instance=self.event, section=self.section, **kwargs)
 
     def render_form(self, form):
         return self.render("events/event_sections.html#section-form", {"form": form})
 
     def render_section(self, status=200):
         user = self.request.user
-        context = {"focus": True, **manage_context(user, self.event)}
-        if self.kwargs["section"] == "seats":
-            context["registration"] = active_registration(user, self.event)
+        context = {"focus": True, **selectors.management(user, self.event)}
+        if self.section.name == "seats":
+            # The registration panel is updated beside it.
+            context["place"] = selectors.place(user, self.event)
         return self.render("events/event_sections.html#section-update", context, status)
 
     def render(self, template, context, status=200):
-        context |= {"event": self.event, "section": self.kwargs["section"]}
-        context["label"] = self.section.label
-        response = TemplateResponse(self.request, template, context, status=status)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
+        context |= {"event": self.event, "section": self.section}
+        return TemplateResponse(self.request, template, context, status=status)
 
 
 class EventUpdateView(OrganizerEventMixin, HtmxPartialMixin, UpdateView):
@@ -118,24 +94,24 @@ class EventUpdateView(OrganizerEventMixin, HtmxPartialMixin, UpdateView):
     partial_name = "event-form"
 
     def get(self, request, *args, **kwargs):
-        if self.event.is_cancelled:
-            messages.error(request, services.locked_reason(self.event))
+        if refused := self.event.editing_closed:
+            messages.error(request, refused)
             return redirect(self.event)
         return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
-        return super().get_form_kwargs() | {"locked": services.locked_fields(self.event)}
+        return super().get_form_kwargs() | {"locked": self.event.locked_fields()}
 
     def form_valid(self, form):
         try:
-            event = services.update_event(
+            update = services.update_event(
                 event=self.event, changes=form.changes(), poster=form.cleaned_data.get("poster")
             )
         except services.ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
             return self.form_invalid(form)
-        messages.success(self.request, saved_message(event))
-        url = event.get_absolute_url()
+        messages.success(self.request, saved_message(update.notified))
+        url = update.event.get_absolute_url()
         return HttpResponseClientRedirect(url) if self.request.htmx else redirect(url)
 
 
@@ -173,8 +149,8 @@ class CancelEventView(OrganizerEventMixin, FormView):
     template_name = "events/event_cancel.html"
 
     def get(self, request, *args, **kwargs):
-        if self.event.status != self.event.Status.PUBLISHED or self.event.has_started:
-            messages.error(request, "Only published events that haven't started can be cancelled.")
+        if refused := self.event.cancelling_refused:
+            messages.error(request, refused)
             return redirect(self.event)
         return super().get(request, *args, **kwargs)
 

@@ -1,7 +1,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from ..models import Event
@@ -25,11 +25,6 @@ class HtmxPartialMixin:
         if self.partial_name and self.wants_partial():
             return [f"{name}#{self.partial_name}" for name in names]
         return names
-
-    def render_to_response(self, context, **response_kwargs):
-        response = super().render_to_response(context, **response_kwargs)
-        patch_vary_headers(response, ["HX-Request", "HX-History-Restore-Request"])
-        return response
 
 
 class PrivateMixin:

@@ -8,7 +8,6 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import ListView
@@ -151,9 +150,7 @@ class SendAgainView(OrganizerEventMixin, View):
             attendees = reverse("organize:attendees", kwargs={"slug": self.event.slug})
             return back_to(request, attendees)
         context = {"event": self.event, **undelivered_context(self.event)}
-        response = TemplateResponse(request, "organize/attendees.html#undelivered", context)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
+        return TemplateResponse(request, "organize/attendees.html#undelivered", context)
 
 
 class CheckInView(OrganizerEventMixin, View):
@@ -181,11 +178,9 @@ class CheckInView(OrganizerEventMixin, View):
             "registration": registration.get(pk=pk),
             "counts": self.event.registrations.counts(),
         }
-        response = TemplateResponse(
+        return TemplateResponse(
             request, "organize/attendees.html#row-update", context, status=status
         )
-        patch_vary_headers(response, ["HX-Request"])
-        return response
 
 
 class AttendeeExportView(OrganizerEventMixin, View):

@@ -4,47 +4,30 @@ from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.http import urlencode
 from django.views import View
 from django.views.generic import ListView
 from django_htmx.http import HttpResponseClientRedirect
 
-from .. import services
+from .. import selectors, services
 from ..models import Event, Registration
 from .mixins import HtmxPartialMixin, PrivateMixin, back_to
 
 CONFIRMED = "You're registered. See you there!"
 WAITLISTED = "The event is full, so you're on the waitlist. We'll email you if a seat opens up."
-
-
-def registrations_by_event(user, events) -> dict[int, Registration]:
-    """The user's active registrations for these events, with their waitlist `position`.
-    One plain query; a second only when some are waitlisted, because the position
-    subquery costs more to build than the rest of the page's queries together."""
-    if not user.is_authenticated or not events:
-        return {}
-    registrations = list(Registration.objects.active().filter(user=user, event__in=events))
-    waiting = [registration.pk for registration in registrations if registration.is_waitlisted]
-    positions = {}
-    if waiting:
-        queued = Registration.objects.filter(pk__in=waiting).with_waitlist_position()
-        positions = dict(queued.values_list("pk", "position"))
-    for registration in registrations:
-        registration.position = positions.get(registration.pk)
-    return {registration.event_id: registration for registration in registrations}
-
-
-def active_registration(user, event: Event) -> Registration | None:
-    """The user's confirmed or waitlisted registration for one event, with its position."""
-    return registrations_by_event(user, [event]).get(event.pk)
+# The fragment each page's register and cancel forms ask for (their `fragment` field):
+# the detail page's panel, a list card, a row of My events.
+FRAGMENTS = {
+    "panel": "events/event_detail.html#registration-update",
+    "card": "events/event_list.html#card-update",
+    "row": "events/registration_list.html#row-update",
+}
 
 
 class RegistrationActionView(View):
-    """POST register or cancel. htmx gets the fresh panel plus out-of-band seat counters;
-    without JavaScript the same form redirects back to the event with a message."""
+    """POST register or cancel. htmx gets the fragment the form names, with out-of-band
+    seat counters; without JavaScript the same form redirects back with a message."""
 
-    action: str = ""
     http_method_names = ["post"]
 
     def post(self, request, slug):
@@ -54,58 +37,42 @@ class RegistrationActionView(View):
             return (
                 HttpResponseClientRedirect(login) if request.htmx else HttpResponseRedirect(login)
             )
-        status, outcome = self.perform(event)
+        status = 200
+        try:
+            event, place = self.perform(event)
+        except (services.AlreadyRegistered, services.NotRegistered):
+            # A double click: show the outcome of the first, as it is now.
+            event, place = self.as_it_is(event)
+        except services.RegistrationError as exc:
+            messages.error(request, exc.message)
+            status = exc.status
+            event, place = self.as_it_is(event)
         if not request.htmx:
             return back_to(request, event.get_absolute_url())
-        if outcome is None:
-            # Refused, or a double click: show the event and the user's place as they are now.
-            event.refresh_from_db()
-            registration = active_registration(request.user, event)
-        else:
-            event = outcome.event
-            registration = outcome if outcome.is_active else None
-        event.my_registration = registration
-        context = {"event": event, "registration": registration}
-        response = TemplateResponse(request, self.partial_for_target(), context, status=status)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
+        fragment = FRAGMENTS.get(request.POST.get("fragment"), FRAGMENTS["panel"])
+        return TemplateResponse(request, fragment, {"event": event, "place": place}, status=status)
 
-    def partial_for_target(self) -> str:
-        # The same action runs from the detail page's panel and from list cards;
-        # each gets back its own fragment. Only these declared partials are used.
-        target = self.request.htmx.target or ""
-        if target.startswith("card-action-"):
-            return "events/event_list.html#card-update"
-        if target.startswith("my-registration-"):
-            return "events/registration_list.html#row-update"
-        return "events/event_detail.html#registration-update"
+    def as_it_is(self, event: Event) -> tuple[Event, selectors.Place | None]:
+        event.refresh_from_db()
+        return event, selectors.place(self.request.user, event)
 
-    def perform(self, event: Event) -> tuple[int, Registration | None]:
-        """The response status and the registration the action produced, if it did."""
-        user = self.request.user
-        try:
-            if self.action == "register":
-                registration = services.register(user=user, event=event)
-                messages.success(
-                    self.request, CONFIRMED if registration.is_confirmed else WAITLISTED
-                )
-            else:
-                registration = services.cancel_registration(user=user, event=event)
-                messages.info(self.request, "Your registration is cancelled.")
-        except (services.AlreadyRegistered, services.NotRegistered):
-            return 200, None  # A double click: the panel shows the outcome of the first.
-        except services.RegistrationError as exc:
-            messages.error(self.request, exc.message)
-            return exc.status, None
-        return 200, registration
+    def perform(self, event: Event) -> tuple[Event, selectors.Place | None]:
+        """Do it; the event as committed and the user's place now. Raises ServiceError."""
+        raise NotImplementedError
 
 
 class RegisterView(RegistrationActionView):
-    action = "register"
+    def perform(self, event):
+        place = services.register(user=self.request.user, event=event)
+        messages.success(self.request, CONFIRMED if place.is_confirmed else WAITLISTED)
+        return place.registration.event, place
 
 
 class CancelRegistrationView(RegistrationActionView):
-    action = "cancel"
+    def perform(self, event):
+        registration = services.cancel_registration(user=self.request.user, event=event)
+        messages.info(self.request, "Your registration is cancelled.")
+        return registration.event, None
 
 
 class MyRegistrationsView(LoginRequiredMixin, PrivateMixin, HtmxPartialMixin, ListView):

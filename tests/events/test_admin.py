@@ -46,7 +46,7 @@ def test_seats_times_places_and_status_are_read_only_with_a_link_to_the_event_pa
 
 def test_a_forged_admin_post_cannot_cancel_or_move_an_event(admin_client):
     event = EventFactory(capacity=5)
-    registration = services.register(user=UserFactory(), event=event)
+    registration = services.register(user=UserFactory(), event=event).registration
     response = change(
         admin_client,
         event,

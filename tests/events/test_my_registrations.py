@@ -56,8 +56,8 @@ def test_cancel_in_page_replaces_the_row(client, attendee):
     services.register(user=attendee, event=event)
     response = client.post(
         f"/events/{event.slug}/cancel/",
-        {"next": MINE},
-        headers=HX | {"HX-Target": f"my-registration-{event.pk}"},
+        {"next": MINE, "fragment": "row"},
+        headers=HX,
     )
     html = response.content.decode()
     assert html.lstrip().startswith(f'<li id="my-registration-{event.pk}"')

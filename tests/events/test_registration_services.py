@@ -27,7 +27,7 @@ def statuses(event):
 def test_register_takes_a_seat(django_capture_on_commit_callbacks):
     event = EventFactory(capacity=2)
     with django_capture_on_commit_callbacks(execute=True):
-        registration = services.register(user=UserFactory(), event=event)
+        registration = services.register(user=UserFactory(), event=event).registration
     assert registration.is_confirmed and registration.confirmed_at
     assert_invariant(event)
     assert event.seats_taken == 1
@@ -57,14 +57,15 @@ def test_register_returns_the_outcome_to_show():
     event = EventFactory(capacity=1, waitlist_enabled=True)
     confirmed = services.register(user=UserFactory(), event=event)
     assert confirmed.position is None
-    assert (confirmed.event.seats_taken, confirmed.event.is_full) == (1, True)
+    committed = confirmed.registration.event
+    assert (committed.seats_taken, committed.is_full) == (1, True)
     second = services.register(user=UserFactory(), event=event)
     third = services.register(user=UserFactory(), event=event)
     assert third.is_waitlisted and third.position == 2
-    services.cancel_registration(user=second.user, event=event)
+    services.cancel_registration(user=second.registration.user, event=event)
     fourth = services.register(user=UserFactory(), event=event)
     assert fourth.position == 2
-    annotated = Registration.objects.with_waitlist_position().get(pk=fourth.pk)
+    annotated = Registration.objects.with_waitlist_position().get(pk=fourth.registration.pk)
     assert annotated.position == fourth.position
 
 
@@ -188,7 +189,7 @@ def test_confirmation_carries_a_calendar_file(django_capture_on_commit_callbacks
     settings.SITE_URL = "https://events.example.com"
     event = EventFactory(title="Rust workshop", venue="LX Factory", city="Lisbon")
     with django_capture_on_commit_callbacks(execute=True):
-        registration = services.register(user=UserFactory(), event=event)
+        registration = services.register(user=UserFactory(), event=event).registration
     message = mail.outbox[0]
     assert message.alternatives[0][1] == "text/html"
     assert f"https://events.example.com/events/{event.slug}/" in message.body
@@ -225,7 +226,7 @@ def test_a_failing_mail_server_keeps_the_registration_and_the_email(
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refused)
     event = EventFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        registration = services.register(user=UserFactory(), event=event)
+        registration = services.register(user=UserFactory(), event=event).registration
     assert Registration.objects.get(pk=registration.pk).is_confirmed
     assert_invariant(event)
     delivery = registration.email_deliveries.get()

@@ -182,14 +182,13 @@ def test_list_cards_offer_one_click_registration(client, attendee):
     event = EventFactory(title="Jazz", capacity=4)
     html = client.get("/events/").content.decode()
     assert f'hx-target="#card-action-{event.pk}"' in html
+    assert '<input type="hidden" name="fragment" value="card">' in html
     assert 'aria-label="Register: Jazz"' in html
 
 
 def test_registering_from_a_card_returns_the_card_fragment(client, attendee):
     event = EventFactory(capacity=4)
-    response = client.post(
-        url("register", event), headers=HX | {"HX-Target": f"card-action-{event.pk}"}
-    )
+    response = client.post(url("register", event), {"fragment": "card"}, headers=HX)
     html = response.content.decode()
     assert html.lstrip().startswith(f'<div id="card-action-{event.pk}"')
     assert "✓ You're registered" in html
@@ -218,3 +217,12 @@ def test_anonymous_cards_link_to_log_in_and_back(client):
     event = EventFactory(title="Jazz")
     html = client.get("/events/").content.decode()
     assert f'href="/accounts/login/?next=/events/{event.slug}/"' in html
+
+
+@pytest.mark.parametrize("fragment", ["", "panel", "../../settings.py", "event_list.html#card"])
+def test_an_unknown_fragment_gets_the_event_panel(client, attendee, fragment):
+    event = EventFactory(capacity=4)
+    response = client.post(url("register", event), {"fragment": fragment}, headers=HX)
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="registration-panel"')
+    assert "You're registered." in html

@@ -32,7 +32,8 @@ def test_multi_line_keeps_paragraphs_as_plain_newlines():
 
 def test_services_and_queryset_updates_store_one_line():
     event = EventFactory()
-    event = services.update_event(event=event, changes={"title": "New\u2028title", "city": "A\nB"})
+    changes = {"title": "New\u2028title", "city": "A\nB"}
+    event = services.update_event(event=event, changes=changes).event
     assert (event.title, event.city) == ("New title", "A B")
     Event.objects.filter(pk=event.pk).update(venue="Hall\r\n7")
     event.refresh_from_db()

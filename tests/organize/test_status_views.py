@@ -72,7 +72,7 @@ def test_cancel_with_a_reason_emails_everyone_and_keeps_the_event_listed(
 
 def test_cancel_page_for_a_draft_sends_you_back(client, draft):
     response = client.get(url("cancel-event", draft), follow=True)
-    assert "Only published events that haven" in response.content.decode()
+    assert "Only published events can be cancelled" in response.content.decode()
 
 
 def test_delete_a_draft(client, draft):

@@ -36,7 +36,7 @@ def registered(event, *names):
     return [
         services.register(
             user=UserFactory(name=name, email=f"{name.lower()}@example.com"), event=event
-        )
+        ).registration
         for name in names
     ]
 

@@ -1,0 +1,118 @@
+"""What may happen to an event right now, each rule in one place.
+
+Every rule answers None when the action is allowed, or the reason it is refused, in
+the words shown to people. The services ask under the event's lock and raise with
+that reason; views and templates show it, or offer the action when there is none.
+A rule that also filters lists has its QuerySet twin in models.py, and
+tests/events/test_rules.py checks that the two agree.
+"""
+
+from django.utils import timezone
+
+# Attendees' calendars hold these, so changing them on a published event emails them.
+NOTIFY_FIELDS = frozenset({"starts_at", "ends_at", "is_online", "venue", "city", "online_url"})
+SEAT_FIELDS = frozenset({"capacity", "waitlist_enabled"})
+# Once an event has started, when, where and seats are history; words and pictures
+# may still be fixed.
+FROZEN_ONCE_STARTED = NOTIFY_FIELDS | SEAT_FIELDS
+EDITABLE_FIELDS = FROZEN_ONCE_STARTED | {"title", "description", "category", "poster"}
+
+
+class EventRules:
+    """Mixed into Event."""
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+    @property
+    def is_past(self) -> bool:
+        return self.ends_at <= timezone.now()
+
+    @property
+    def registration_closed(self) -> str | None:
+        """Why nobody can register now. Twin: EventQuerySet.open_for_registration()."""
+        if self.is_cancelled:
+            return "Registration is closed: this event is cancelled."
+        if self.status != self.Status.PUBLISHED:
+            return "Registration opens when the event is published."
+        if self.is_past:
+            return "Registration is closed: this event has ended."
+        if self.has_started:
+            return "Registration is closed: this event has started."
+        return None
+
+    @property
+    def offers_registration(self) -> bool:
+        """Whether a Register or Join-waitlist button makes sense right now: open, and a
+        seat or a waitlist place to take."""
+        return self.registration_closed is None and (not self.is_full or self.waitlist_enabled)
+
+    @property
+    def leaving_closed(self) -> str | None:
+        """Why a registration for this event can no longer be cancelled."""
+        if self.is_cancelled:
+            return "This event is cancelled."
+        if self.has_started:
+            return "This event has started, so registrations can't change."
+        return None
+
+    def locked_fields(self) -> frozenset[str]:
+        """The fields this event no longer lets anyone change."""
+        if self.is_cancelled:
+            return EDITABLE_FIELDS
+        if self.has_started:
+            return FROZEN_ONCE_STARTED
+        return frozenset()
+
+    @property
+    def editing_closed(self) -> str | None:
+        """Why nothing about this event can be edited any more."""
+        if self.is_cancelled:
+            return "This event is cancelled, so it can't be edited."
+        return None
+
+    def editing_refused(self, fields) -> str | None:
+        """Why these fields can't be changed now."""
+        if not self.locked_fields() & set(fields):
+            return None
+        return self.editing_closed or (
+            "This event has started: its time, place and seats can't change any more."
+        )
+
+    @property
+    def publishing_refused(self) -> str | None:
+        if not self.is_draft:
+            return "Only drafts can be published."
+        if self.has_started:
+            return "This draft's start time has passed. Move the date before publishing."
+        return None
+
+    def unpublishing_refused(self) -> str | None:
+        """Back to draft hides the event, so only while nobody is registered or waiting."""
+        if self.status != self.Status.PUBLISHED:
+            return "Only published events can go back to draft."
+        if self.has_started:
+            return "This event has started, so it stays published."
+        # seats_taken counts the confirmed, so only the waitlist needs a query.
+        if self.seats_taken or self.registrations.active().exists():
+            return (
+                "People are registered, so this event can't go back to draft. "
+                "Cancel it instead, so they are told."
+            )
+        return None
+
+    @property
+    def cancelling_refused(self) -> str | None:
+        if self.status != self.Status.PUBLISHED:
+            return "Only published events can be cancelled; delete a draft instead."
+        if self.has_started:
+            return "This event has started, so it can't be cancelled."
+        return None
+
+    def deleting_refused(self) -> str | None:
+        if not self.is_draft:
+            return "Only drafts can be deleted. Cancel a published event instead."
+        if self.registrations.exists():
+            return "People registered for this event, so it can't be deleted."
+        return None

@@ -1,0 +1,63 @@
+"""Reads that pages share: a person's places at events, and what organizers see."""
+
+from dataclasses import dataclass
+
+from .forms import SECTIONS
+from .models import Event, Registration
+
+
+@dataclass(frozen=True)
+class Place:
+    """Someone's active registration for an event: a seat, or a waitlist place at
+    `position` (1 is next in line)."""
+
+    registration: Registration
+    position: int | None = None
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.registration.is_confirmed
+
+    @property
+    def is_waitlisted(self) -> bool:
+        return self.registration.is_waitlisted
+
+
+def places(user, events) -> dict[int, Place]:
+    """The user's places at these events, by event id. One plain query; a second only
+    when some are waitlisted, because the position subquery costs more to build than
+    the rest of the page's queries together."""
+    if not user.is_authenticated or not events:
+        return {}
+    registrations = list(Registration.objects.active().filter(user=user, event__in=events))
+    waiting = [registration.pk for registration in registrations if registration.is_waitlisted]
+    positions = {}
+    if waiting:
+        queued = Registration.objects.filter(pk__in=waiting).with_waitlist_position()
+        positions = dict(queued.values_list("pk", "position"))
+    return {
+        registration.event_id: Place(registration, positions.get(registration.pk))
+        for registration in registrations
+    }
+
+
+def place(user, event: Event) -> Place | None:
+    return places(user, [event]).get(event.pk)
+
+
+def locked_sections(event: Event) -> set[str]:
+    """The event page's sections that can't be edited any more."""
+    locked = event.locked_fields()
+    return {name for name, section in SECTIONS.items() if locked & set(section.fields)}
+
+
+def management(user, event: Event) -> dict:
+    """What the event page adds for the people who run it: edit controls, the queue,
+    and which status changes are open (the rules' reasons, None when allowed)."""
+    if not event.can_be_managed_by(user):
+        return {"can_edit": False}
+    return {
+        "can_edit": True,
+        "locked_sections": locked_sections(event),
+        "waiting": event.registrations.waitlist().count(),
+    }
