@@ -10,17 +10,20 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from events.filters import CHOICES_KEY
-from events.models import Category, Event
+from events.management.commands import _demo_history as history
+from events.models import Category, Event, Registration
 
 DEMO_ACCOUNTS = [
     {"email": "admin@example.com", "name": "Ada Admin", "password": "ems-admin-demo"},
     {"email": "attendee@example.com", "name": "Alex Attendee", "password": "ems-attendee-demo"},
 ]
+GUEST = "attendee@example.com"  # the demo attendee: joins a few events of each kind
 DEMO_DOMAIN = "demo.ems.test"
 DEMO_PASSWORD = "ems-demo"
 ORGANIZERS = [
@@ -69,6 +72,10 @@ CITIES = {
     "Dublin": ["Dogpatch Labs", "The Digital Hub"],
 }
 CAPACITIES = [12, 20, 30, 40, 50, 80, 100, 150, 250, 500]
+# Events start from this many days ago to this many ahead, so about 60% are upcoming.
+PAST_DAYS, AHEAD_DAYS = 120, 180
+# The demo's history starts when the first of its registrations can be made.
+HISTORY = timedelta(days=PAST_DAYS + 1) + history.BOOKING_WINDOW
 PALETTES = [
     ("#4f46e5", "#06b6d4"),
     ("#db2777", "#f59e0b"),
@@ -82,11 +89,19 @@ PALETTES = [
 
 
 class Command(BaseCommand):
-    help = "Create demo accounts, organizers, attendees, categories and events with posters."
+    help = (
+        "Create demo accounts, organizers, attendees, categories, events with posters, "
+        "and their registrations, waitlists and check-ins."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--events", type=int, default=200, help="Events to create.")
-        parser.add_argument("--users", type=int, default=50, help="Attendee accounts to create.")
+        parser.add_argument(
+            "--users",
+            type=int,
+            default=100,
+            help="Attendee accounts to create; each registers for about 10 events.",
+        )
         parser.add_argument("--reset", action="store_true", help="Delete demo data first.")
         parser.add_argument(
             "--force",
@@ -100,7 +115,8 @@ class Command(BaseCommand):
         if events < 0 or users < 0:
             raise CommandError("--events and --users cannot be negative.")
         User = get_user_model()
-        with transaction.atomic():
+        # The services queue an email per registration; none of them may go out.
+        with history.emails_discarded(), transaction.atomic():
             if reset:
                 self.reset(User)
             self.seed_accounts(User)
@@ -136,23 +152,27 @@ class Command(BaseCommand):
     def seed_catalogue(self, User, *, events: int, users: int) -> None:
         rng = random.Random(2026)
         password = make_password(DEMO_PASSWORD)  # hashed once: hashing per user takes minutes
-        verified = timezone.now()
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        # Demo people and events exist from before the first registration in the history.
+        opened = now - HISTORY
         organizers = User.objects.bulk_create(
             User(
                 email=f"{slugify(name)}@{DEMO_DOMAIN}",
                 name=name,
                 password=password,
-                email_verified_at=verified,
+                date_joined=opened,
+                email_verified_at=opened,
             )
             for name in ORGANIZERS
         )
-        User.objects.bulk_create(
+        people = User.objects.bulk_create(
             (
                 User(
                     email=f"attendee{n}@{DEMO_DOMAIN}",
                     name=f"Attendee {n}",
                     password=password,
-                    email_verified_at=verified,
+                    date_joined=opened,
+                    email_verified_at=opened,
                 )
                 for n in range(1, users + 1)
             ),
@@ -165,39 +185,51 @@ class Command(BaseCommand):
         posters = {
             category.pk: self.posters(category, index) for index, category in enumerate(categories)
         }
-        now = timezone.now().replace(minute=0, second=0, microsecond=0)
-        Event.objects.bulk_create(
-            (
-                self.event(n, rng, now, rng.choice(organizers), rng.choice(categories), posters)
-                for n in range(1, events + 1)
-            ),
-            batch_size=1000,
-        )
+        with history.replaying() as clock:
+            clock.moment = opened  # created_at and updated_at
+            catalogue = Event.objects.bulk_create(
+                (
+                    self.event(n, rng, now, rng.choice(organizers), rng.choice(categories), posters)
+                    for n in range(1, events + 1)
+                ),
+                batch_size=1000,
+            )
         cache.delete(CHOICES_KEY)  # bulk_create sends no post_save
+        guest = User.objects.filter(email=GUEST).first()
+        history.replay(events=catalogue, people=people, guest=guest, now=now, rng=rng)
+        demo_events = Event.objects.filter(organizer__in=organizers)
+        history.forget_emails(demo_events)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {len(organizers)} organizers, {users} attendees and {events} events "
                 f"(demo password: {DEMO_PASSWORD})."
             )
         )
+        self.stdout.write(self.summary(demo_events))
+
+    def summary(self, events) -> str:
+        """One line on the registrations, as the organizer pages count them."""
+        registrations = Registration.objects.filter(event__in=events)
+        counts = registrations.counts()
+        full = events.published().filter(seats_taken__gte=F("capacity")).count()
+        cancelled = events.filter(status=Event.Status.CANCELLED).count()
+        return (
+            f"Registrations: {counts['confirmed']:,} confirmed ({counts['checked_in']:,} "
+            f"checked in), {counts['waitlisted']:,} waitlisted. "
+            f"Full events: {full}; cancelled: {cancelled}."
+        )
 
     def event(self, n, rng, now, organizer, category, posters) -> Event:
         topic = rng.choice(CATEGORIES[category.name])
         title = f"{rng.choice(ADJECTIVES)} {topic} {rng.choice(FORMATS)}"
-        # About 60% upcoming: from 120 days ago to 180 days ahead.
         starts_at = now + timedelta(
-            days=rng.randint(-120, 180), hours=rng.choice([9, 10, 14, 18, 19]) - now.hour
+            days=rng.randint(-PAST_DAYS, AHEAD_DAYS),
+            hours=rng.choice([9, 10, 14, 18, 19]) - now.hour,
         )
         online = rng.random() < 0.2
         city = rng.choice(list(CITIES))
-        roll = rng.random()
-        status = (
-            Event.Status.DRAFT
-            if roll < 0.04
-            else Event.Status.CANCELLED
-            if roll < 0.07
-            else Event.Status.PUBLISHED
-        )
+        # A few drafts; cancelling is left to the history, through the services.
+        status = Event.Status.DRAFT if rng.random() < 0.04 else Event.Status.PUBLISHED
         full, card = rng.choice(posters[category.pk]) if rng.random() < 0.85 else ("", "")
         return Event(
             organizer=organizer,
