@@ -52,8 +52,8 @@ def locked_sections(event: Event) -> set[str]:
 
 
 def management(user, event: Event) -> dict:
-    """What the event page adds for the people who run it: edit controls, the queue,
-    and which status changes are open (the rules' reasons, None when allowed)."""
+    """What the event page adds for the people who run it: edit controls and the queue.
+    Which status changes it offers, manage_panel.html asks the event's rules."""
     if not event.can_be_managed_by(user):
         return {"can_edit": False}
     return {
