@@ -12,7 +12,7 @@ as in `make bench` (2 sync workers, DEBUG off), and wrk drives 8 connections.
    baseline), with Redis frozen for 30 s in all, and after it resumes. Each target
    cycles through VARIANTS different pages (catalogue pages in each ordering, the
    pages of different events): each worker keeps only its 128 most recent pages in
-   memory (page_cache.RECENT), so they come from Redis, as on a site with many pages.
+   memory (the recent_pages cache in settings), so they come from Redis, as on a site with many pages.
 2. Upload flood (run first, so a poster posters.py refuses stops the run early): the
    catalogue alone, then while 4 clients keep POSTing the largest PNG that
    events/posters.py accepts to the create-event page as a signed-in organizer.

@@ -50,3 +50,10 @@ def page(page):
     page.add_init_script(REPORT_CSP_VIOLATIONS)
     yield page
     assert errors == [], f"Browser reported errors: {errors}"
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """As in tests/: a real hash costs ~0.3 s per user, over 10 s for a catalogue of
+    events with an organizer each, and the journeys only need passwords to round-trip."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -15,8 +15,8 @@ A page for input the view refused (an invalid filter, a page number out of range
 is served but not stored, so made-up values can't fill the cache either.
 
 Because a key names one immutable version, each process also keeps its most recent
-pages in memory, in front of the shared cache: a hit on a popular page then costs
-no cache round trip.
+pages in memory (the "recent_pages" cache, a bounded LocMemCache), in front of the
+shared cache: a hit on a popular page then costs no cache round trip.
 """
 
 import hashlib
@@ -34,8 +34,6 @@ from django.utils.http import urlencode
 from .models import Event
 
 TTL = 600
-# Pages this process keeps: about 30 KB each, so a few MB at most.
-RECENT = 128
 # Context that renders a shared page: base.html leaves out the nonce and the token.
 SHARED = {"shared_page": True}
 
@@ -66,7 +64,8 @@ def share(request, params: dict[str, str]) -> str:
 def shared_page(request, key: str, render: Callable[[dict], tuple[str, bool]]) -> HttpResponse:
     """The cached page for `key`, rendered by render(SHARED) on a miss. render returns
     the page and whether to store it."""
-    html = recent_pages.get(key)
+    recent = caches["recent_pages"]
+    html = recent.get(key)
     if html is None:
         shared = page_cache()
         html = shared.get(key)
@@ -76,18 +75,8 @@ def shared_page(request, key: str, render: Callable[[dict], tuple[str, bool]]) -
             if keep:
                 shared.set(key, html, TTL)
         if keep and not isinstance(shared, DummyCache):
-            _remember(key, html)
+            recent.set(key, html, TTL)
     return HttpResponse(html)
-
-
-recent_pages: dict[str, str] = {}
-
-
-def _remember(key: str, html: str) -> None:
-    if len(recent_pages) >= RECENT:
-        # Oldest first: dicts keep insertion order, and old keys' minutes have passed.
-        recent_pages.pop(next(iter(recent_pages), None), None)
-    recent_pages[key] = html
 
 
 def _minute() -> str:

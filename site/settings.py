@@ -215,6 +215,13 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Each process keeps the shared pages it served last in front of the shared cache
+# (events.page_cache): about 30 KB each, so a few MB at most.
+CACHES["recent_pages"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "recent-pages",
+    "OPTIONS": {"MAX_ENTRIES": 128},
+}
 # {% cache %} uses the "template_fragments" cache when there is one. EMS_FRAGMENT_CACHE=0
 # makes it a dummy, so `make bench` can show what fragment caching buys.
 if not env_bool("EMS_FRAGMENT_CACHE", default=True):

@@ -1,9 +1,8 @@
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
+from django.core.cache import caches
 from django.utils import timezone
 
-from events import page_cache
 from tests.factories import PASSWORD
 
 
@@ -13,8 +12,8 @@ def _isolated_cache_and_media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     # Real hashing costs ~0.3 s per user; tests only need passwords to round-trip.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    cache.clear()
-    page_cache.recent_pages.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 @pytest.fixture

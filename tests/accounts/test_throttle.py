@@ -20,7 +20,8 @@ def cache_backend(request, settings):
         return
     server = start_redis()
     settings.CACHES = {
-        "default": {"BACKEND": "resilient_cache.ResilientRedisCache", "LOCATION": server.url}
+        **settings.CACHES,
+        "default": {"BACKEND": "resilient_cache.ResilientRedisCache", "LOCATION": server.url},
     }
     try:
         yield

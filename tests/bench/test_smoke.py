@@ -4,9 +4,12 @@ two-second runs on 100 events say nothing about speed."""
 import json
 import os
 
+import pytest
+
 from bench import run
 
 
+@pytest.mark.slow  # about a minute: starts servers and runs every benchmark once
 def test_the_benchmark_harness_runs_end_to_end(tmp_path):
     configs = "sqlite,postgres" if os.environ.get("DATABASE_URL") else "sqlite"
     argv = ["--events=100", "--users=60", "--attempts=40", "--capacity=10", "--duration=1"]

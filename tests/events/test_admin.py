@@ -1,7 +1,10 @@
+import re
+
 import pytest
+from django.urls import reverse
 
 from events import services
-from events.models import Event
+from events.models import Category, Event
 from tests.factories import EventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,8 +88,40 @@ def test_a_cancelled_event_is_read_only_in_the_admin_too(admin_client):
     assert 'name="title"' not in html
 
 
-def test_category_admin(admin_client):
-    assert admin_client.get("/admin/events/category/add/").status_code == 200
+def test_staff_add_and_rename_categories_and_the_catalogue_offers_them(admin_client):
+    def category_choices():
+        html = admin_client.get(reverse("events:list")).content.decode()
+        return re.findall(r'<option value="(\w+)">([^<]+)</option>', html)
+
+    assert ("workshops", "Workshops") not in category_choices()  # the choices are cached now
+    added = admin_client.post(
+        "/admin/events/category/add/", {"name": "Workshops", "slug": "workshops"}, follow=True
+    )
+    assert ">Workshops</a></th>" in added.content.decode()  # back on the list, with it
+    assert ("workshops", "Workshops") in category_choices()
+
+    category = Category.objects.get(slug="workshops")
+    renamed = admin_client.post(
+        f"/admin/events/category/{category.pk}/change/",
+        {"name": "Hands-on workshops", "slug": "workshops"},
+        follow=True,
+    )
+    assert ">Hands-on workshops</a></th>" in renamed.content.decode()
+    choices = category_choices()
+    assert ("workshops", "Hands-on workshops") in choices
+    assert ("workshops", "Workshops") not in choices
+
+
+@pytest.mark.parametrize("is_staff", [False, True], ids=["member", "staff without rights"])
+def test_only_staff_with_the_right_manage_categories(client, is_staff):
+    client.force_login(UserFactory(is_staff=is_staff))
+    response = client.post("/admin/events/category/add/", {"name": "Spam", "slug": "spam"})
+    if is_staff:
+        assert response.status_code == 403
+    else:
+        assert response.status_code == 302
+        assert response["Location"].startswith("/admin/login/")
+    assert not Category.objects.filter(slug="spam").exists()
 
 
 def test_email_deliveries_are_listed_and_failed_ones_can_be_sent_again(admin_client):

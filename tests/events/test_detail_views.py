@@ -81,9 +81,10 @@ def test_fragment_cache_shows_edits_and_seat_changes_at_once(client):
     assert "6 of 10 left" in client.get(event.get_absolute_url()).content.decode()
 
 
-def test_pages_render_when_redis_is_down(client):
+def test_pages_render_when_redis_is_down(client, settings):
     event = EventFactory(title="Still here")
     dead_redis = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "resilient_cache.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",

@@ -19,6 +19,7 @@ def seed(**options):
     call_command("seed_demo", force=True, stdout=io.StringIO(), **options)
 
 
+@pytest.mark.slow  # runs the whole seed twice
 def test_seed_demo_creates_a_varied_catalogue_and_is_idempotent(settings):
     seed(events=60, users=5)
     assert Event.objects.count() == 60

@@ -11,10 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
+from django.core.cache import caches
 from django.test import Client
 from django.urls import reverse
 
-from events import page_cache
 from resilient_cache import SAFE_OPTIONS, ResilientRedisCache
 from tests.factories import EventFactory, UserFactory
 
@@ -132,12 +132,13 @@ def test_an_outage_is_logged_once(redis_server, caplog):
 def redis_cache(redis_server, settings):
     """The site's cache on the test's own Redis, configured as in production."""
     settings.CACHES = {
+        **settings.CACHES,
         "default": {
             "BACKEND": "resilient_cache.ResilientRedisCache",
             "LOCATION": redis_server.url,
             "KEY_PREFIX": "ems",
             "OPTIONS": {"breaker_seconds": INTERVAL},
-        }
+        },
     }
     return redis_server
 
@@ -159,7 +160,7 @@ def test_pages_render_without_waiting_while_redis_is_frozen(redis_cache):
     for client, url, _ in visits:  # fills the cache
         assert client.get(url).status_code == 200
     redis_cache.pause()
-    page_cache.recent_pages.clear()  # as in a worker that has not seen these pages
+    caches["recent_pages"].clear()  # as in a worker that has not seen these pages
 
     timings = []
     for client, url, marker in visits * 3:
@@ -174,7 +175,7 @@ def test_pages_render_without_waiting_while_redis_is_frozen(redis_cache):
     redis_cache.resume()
     redis.Redis.from_url(redis_cache.url).flushdb()
     time.sleep(INTERVAL)
-    page_cache.recent_pages.clear()
+    caches["recent_pages"].clear()
     assert anonymous.get(reverse("events:list")).status_code == 200
     keys = redis.Redis.from_url(redis_cache.url).keys("ems:*")
     assert keys, "nothing was cached again after Redis came back"

@@ -79,6 +79,7 @@ def statuses() -> dict[str, int]:
     }
 
 
+@pytest.mark.slow  # waits out real SMTP timeouts
 def test_every_email_is_delivered_once_after_the_mail_server_refuses_hangs_and_recovers(
     client, smtp, database_queue
 ):

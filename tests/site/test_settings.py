@@ -1,14 +1,24 @@
-"""Configuration behaviour. Each case needs different environment variables, so it
-runs Django in a subprocess the way a server would start it."""
+"""Configuration behaviour. A case that needs different environment variables runs
+Django in a subprocess, the way a server would start it."""
 
 import os
+import re
 import subprocess
 import sys
+import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from wsgiref.util import setup_testing_defaults
 
 import pytest
 from django.conf import settings
+from django.core.handlers.wsgi import WSGIHandler
 from django.db import connection
+from django.urls import reverse
+from django.utils import timezone
+
+from events.models import Event
+from tests.factories import CategoryFactory
 
 ROOT = Path(__file__).resolve().parents[2]
 PRODUCTION = {
@@ -66,6 +76,7 @@ def test_debug_toolbar_loads_in_development_only():
     assert "debug_toolbar" not in settings.INSTALLED_APPS  # and never under tests
 
 
+@pytest.mark.slow  # collectstatic compresses every file
 def test_whitenoise_serves_hashed_compressed_static_files_with_debug_off(tmp_path):
     script = """
 import django; django.setup()
@@ -112,23 +123,70 @@ def test_the_redis_cache_never_waits_long(tmp_path):
     assert 0 < breaker <= 10
 
 
-def test_time_zone_is_utc_and_aware():
-    assert settings.TIME_ZONE == "UTC"
-    assert settings.USE_TZ is True
-
-
 @pytest.mark.django_db
-def test_database_is_tuned_for_concurrent_writes():
-    if connection.vendor == "sqlite":
-        options = settings.DATABASES["default"]["OPTIONS"]
-        assert options["transaction_mode"] == "IMMEDIATE"
-        assert options["timeout"] >= 5
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA journal_mode")
-            assert cursor.fetchone()[0] == "wal"
-        # A file, so that threads in concurrency tests share the database.
-        assert Path(connection.settings_dict["NAME"]).suffix == ".sqlite3"
-    else:
-        assert connection.vendor == "postgresql"
-        assert settings.DATABASES["default"]["CONN_HEALTH_CHECKS"] is True
-        assert settings.DATABASES["default"]["CONN_MAX_AGE"] > 0
+def test_a_time_entered_is_kept_and_shown_as_the_same_utc_instant(client, user):
+    # The form says "Times are in UTC", and every page says UTC after a time. Midsummer,
+    # so a server in any zone with daylight saving would shift it.
+    starts = datetime(timezone.now().year + 1, 6, 21, 18, 30, tzinfo=UTC)
+    client.force_login(user)
+    response = client.post(
+        reverse("events:create"),
+        {
+            "title": "Solstice talk",
+            "category": CategoryFactory().pk,
+            "description": "Longest day.",
+            "starts_at": f"{starts:%Y-%m-%d}T18:30",
+            "ends_at": f"{starts:%Y-%m-%d}T21:30",
+            "venue": "Pier",
+            "city": "Lisbon",
+            "capacity": "10",
+            "publish": "1",
+        },
+    )
+    event = Event.objects.get()
+    assert response["Location"] == event.get_absolute_url()
+    assert (event.starts_at, event.ends_at) == (starts, starts + timedelta(hours=3))
+    page = client.get(event.get_absolute_url()).content.decode()
+    day = f"{starts:%A} {starts.day} {starts:%B} {starts.year}"
+    assert re.search(
+        rf'<time datetime="{starts:%Y-%m-%d}T18:30:00\+00:00">{day}, 18:30</time>\s*'
+        rf'– <time datetime="{starts:%Y-%m-%d}T21:30:00\+00:00">21:30</time> UTC',
+        page,
+    )
+    edit = client.get(reverse("events:edit", kwargs={"slug": event.slug})).content.decode()
+    assert f'name="starts_at" value="{starts:%Y-%m-%d}T18:30"' in edit
+
+
+def serve(path: str) -> str:
+    """The status a server answers for `path`: through Django's own WSGI handler, with the
+    signals around each request that the test client leaves out (closing or checking
+    the database connection among them)."""
+    environ = {"PATH_INFO": path}
+    setup_testing_defaults(environ)
+    status = []
+    response = WSGIHandler()(environ, lambda line, headers: status.append(line))
+    response.close()
+    return status[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_database_restart_costs_no_error_page():
+    # Workers keep their PostgreSQL connection between requests. After the server drops
+    # it (a restart, a failover), the next request must reconnect, not fail.
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite connections are files: nothing drops them")
+    page = reverse("events:list")
+    assert serve(page) == "200 OK"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    admin = connection.get_new_connection(connection.get_connection_params())
+    try:
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        for _ in range(100):
+            if not admin.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone():
+                break
+            time.sleep(0.05)
+    finally:
+        admin.close()
+    assert serve(page) == "200 OK"
