@@ -89,7 +89,7 @@ def test_pages_render_when_redis_is_down(client, settings):
             "BACKEND": "resilient_cache.ResilientRedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.1, "socket_timeout": 0.1},
-        }
+        },
     }
     with override_settings(CACHES=dead_redis):
         assert "Still here" in client.get("/events/").content.decode()
