@@ -159,3 +159,20 @@ def test_no_page_cache_when_fragment_caching_is_off(client, settings):
     listing(client)
     assert "Uncached" in listing(client)
     assert not caches["recent_pages"]._cache  # a LocMemCache keeps its entries there
+
+
+def test_an_event_has_a_version_exactly_where_the_catalogue_lists_it(client):
+    events = {status: EventFactory(status=status) for status in Event.Status}
+    listed = set(Event.objects.listed().values_list("slug", flat=True))
+    versioned = {e.slug for e in events.values() if page_cache.event_version(e.slug)}
+    assert versioned == listed == {e.slug for s, e in events.items() if s != Event.Status.DRAFT}
+    draft = events[Event.Status.DRAFT].get_absolute_url()
+    assert client.get(draft).status_code == 404
+
+
+def test_any_change_to_an_event_gives_the_catalogue_a_new_version():
+    event = EventFactory(capacity=3)
+    before, seen = page_cache.catalogue_version(), page_cache.event_version(event.slug)
+    services.register(user=UserFactory(), event=event)
+    assert page_cache.catalogue_version() != before
+    assert page_cache.event_version(event.slug) != seen
