@@ -168,12 +168,12 @@ class RegistrationApi(ApiView):
 
     def post(self, request, slug):
         place = self.perform(services.register, self.event(request, slug))
-        body = self.body(place.registration, place.position)
+        body = self.body(place.registration, place.registration.event, place.position)
         return JsonResponse(body, status=201 if place.is_confirmed else 202)
 
     def delete(self, request, slug):
-        registration = self.perform(services.cancel_registration, self.event(request, slug))
-        return JsonResponse(self.body(registration))
+        cancelled = self.perform(services.cancel_registration, self.event(request, slug))
+        return JsonResponse(self.body(cancelled.registration, cancelled.event))
 
     @staticmethod
     def event(request, slug) -> Event:
@@ -186,14 +186,13 @@ class RegistrationApi(ApiView):
             raise ApiError(exc.status, exc.code, exc.message) from None
 
     @staticmethod
-    def body(registration: Registration, position: int | None = None) -> dict:
-        """The outcome, from what the service returned: registration.event is the
-        event as committed."""
+    def body(registration: Registration, event: Event, position: int | None = None) -> dict:
+        """The outcome, from what the service returned: `event` as committed."""
         return {
-            "event": registration.event.slug,
+            "event": event.slug,
             "status": registration.status,
             "waitlist_position": position,
-            "availability": availability_json(registration.event),
+            "availability": availability_json(event),
         }
 
 

@@ -1,37 +1,13 @@
-from typing import NamedTuple
-
 from django import forms
 from django.utils import timezone
 
 from .models import REASON_MAX, Event
 from .posters import MAX_BYTES, PosterField
+from .sections import Section
 from .text import MultiLineFormField
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_CAPACITY = 100_000
-
-
-class Section(NamedTuple):
-    """One inline-edit section of the event page: its id, what its Edit button says
-    ("Edit {label}"), and the fields it edits."""
-
-    name: str
-    label: str
-    fields: tuple[str, ...]
-
-
-SECTIONS = {
-    section.name: section
-    for section in (
-        Section("title", "title", ("title",)),
-        Section("category", "category", ("category",)),
-        Section("description", "description", ("description",)),
-        Section("when", "date and time", ("starts_at", "ends_at")),
-        Section("where", "venue", ("is_online", "venue", "city", "online_url")),
-        Section("seats", "capacity and waitlist", ("capacity", "waitlist_enabled")),
-        Section("poster", "poster", ("poster",)),
-    )
-}
 
 
 def datetime_input():

@@ -51,12 +51,18 @@ class EventQuerySet(models.QuerySet):
         """Events anyone may register for now: Event.registration_closed is None."""
         return self.filter(status=Event.Status.PUBLISHED, starts_at__gt=timezone.now())
 
-    def upcoming(self):
-        """Events that have not ended, so one in progress still shows."""
-        return self.filter(ends_at__gt=timezone.now())
+    @staticmethod
+    def ended(now=None) -> Q:
+        """The condition of Event.is_past, for filters and counts that need it as such."""
+        return Q(ends_at__lte=now or timezone.now())
 
-    def past(self):
-        return self.filter(ends_at__lte=timezone.now())
+    def upcoming(self, now=None):
+        """Events that have not ended, so one in progress still shows. Spelled as a
+        plain comparison, which both databases match to the listed indexes."""
+        return self.filter(ends_at__gt=now or timezone.now())
+
+    def past(self, now=None):
+        return self.filter(self.ended(now))
 
     def with_seats_left(self):
         return self.filter(seats_taken__lt=F("capacity"))
@@ -197,26 +203,6 @@ class Event(EventRules, models.Model):
         base = slugify(self.title)[:200].strip("-") or "event"
         return f"{base}-{get_random_string(6, SLUG_SUFFIX_CHARS)}"
 
-    def can_be_managed_by(self, user) -> bool:
-        """Only the organizer and staff may edit, publish, cancel or see attendees."""
-        return user.is_authenticated and (user.is_staff or user.pk == self.organizer_id)
-
-    @property
-    def seats_left(self) -> int:
-        return self.capacity - self.seats_taken
-
-    @property
-    def is_full(self) -> bool:
-        return self.seats_taken >= self.capacity
-
-    @property
-    def is_cancelled(self) -> bool:
-        return self.status == self.Status.CANCELLED
-
-    @property
-    def is_draft(self) -> bool:
-        return self.status == self.Status.DRAFT
-
     @property
     def location(self) -> str:
         if self.is_online:
@@ -342,10 +328,6 @@ class Registration(models.Model):
     @property
     def is_waitlisted(self) -> bool:
         return self.status == RegistrationStatus.WAITLISTED
-
-    @property
-    def is_active(self) -> bool:
-        return self.status in ACTIVE
 
 
 class EmailDeliveryQuerySet(models.QuerySet):

@@ -22,12 +22,39 @@ class EventRules:
     """Mixed into Event."""
 
     @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def seats_left(self) -> int:
+        return self.capacity - self.seats_taken
+
+    @property
+    def is_full(self) -> bool:
+        """Twin: EventQuerySet.with_seats_left() lists the events that are not."""
+        return self.seats_taken >= self.capacity
+
+    @property
     def has_started(self) -> bool:
         return self.starts_at <= timezone.now()
 
     @property
     def is_past(self) -> bool:
+        """Twin: EventQuerySet.upcoming() and past() split events on it."""
         return self.ends_at <= timezone.now()
+
+    def can_be_managed_by(self, user) -> bool:
+        """Only the organizer and staff may edit, publish, cancel or see attendees."""
+        return user.is_authenticated and (user.is_staff or user.pk == self.organizer_id)
+
+    @property
+    def notifies_attendees(self) -> bool:
+        """Whether a change of time or place is emailed to the people with a seat."""
+        return self.status == self.Status.PUBLISHED
 
     @property
     def registration_closed(self) -> str | None:
@@ -43,10 +70,14 @@ class EventRules:
         return None
 
     @property
-    def offers_registration(self) -> bool:
-        """Whether a Register or Join-waitlist button makes sense right now: open, and a
-        seat or a waitlist place to take."""
-        return self.registration_closed is None and (not self.is_full or self.waitlist_enabled)
+    def joining_refused(self) -> str | None:
+        """Why nobody can take a seat or a waitlist place now: registration is closed, or
+        the event is full with no waitlist. None means Register (or Join the waitlist)."""
+        if refused := self.registration_closed:
+            return refused
+        if self.is_full and not self.waitlist_enabled:
+            return "Sorry, this event is full."
+        return None
 
     @property
     def leaving_closed(self) -> str | None:
@@ -108,6 +139,12 @@ class EventRules:
             return "Only published events can be cancelled; delete a draft instead."
         if self.has_started:
             return "This event has started, so it can't be cancelled."
+        return None
+
+    @property
+    def check_in_refused(self) -> str | None:
+        if self.is_cancelled:
+            return "This event is cancelled."
         return None
 
     def deleting_refused(self) -> str | None:

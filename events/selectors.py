@@ -2,8 +2,8 @@
 
 from dataclasses import dataclass
 
-from .forms import SECTIONS
-from .models import Event, Registration
+from .models import EmailDelivery, Event, Registration
+from .sections import locked_sections
 
 
 @dataclass(frozen=True)
@@ -45,12 +45,6 @@ def place(user, event: Event) -> Place | None:
     return places(user, [event]).get(event.pk)
 
 
-def locked_sections(event: Event) -> set[str]:
-    """The event page's sections that can't be edited any more."""
-    locked = event.locked_fields()
-    return {name for name, section in SECTIONS.items() if locked & set(section.fields)}
-
-
 def management(user, event: Event) -> dict:
     """What the event page adds for the people who run it: edit controls and the queue.
     Which status changes it offers, manage_panel.html asks the event's rules."""
@@ -60,4 +54,20 @@ def management(user, event: Event) -> dict:
         "can_edit": True,
         "locked_sections": locked_sections(event),
         "waiting": event.registrations.waitlist().count(),
+    }
+
+
+# The attendee page lists at most this many emails that haven't gone out.
+UNDELIVERED_SHOWN = 20
+
+
+def undelivered(event: Event) -> dict:
+    """The event's emails that haven't gone out, as the attendee page lists them."""
+    emails = EmailDelivery.objects.undelivered().for_event(event)
+    return {
+        # Failed first ("failed" < "pending"), then by their next try.
+        "undelivered": emails.select_related("user").order_by("status", "next_attempt_at")[
+            :UNDELIVERED_SHOWN
+        ],
+        "undelivered_count": emails.count(),
     }

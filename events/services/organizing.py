@@ -134,7 +134,7 @@ def _apply_seats(event: Event) -> list[int]:
 
 
 def _bump_calendars(event: Event) -> list[int]:
-    if event.status != Event.Status.PUBLISHED:
+    if not event.notifies_attendees:
         return []
     confirmed = event.registrations.confirmed()
     ids = list(confirmed.values_list("pk", flat=True))
@@ -212,12 +212,14 @@ def delete_draft(*, event: Event) -> None:
 
 def check_in(*, registration: Registration, checked_in: bool) -> Registration:
     """Record (or undo) an attendee's arrival. Checking in twice keeps the first time."""
-    if registration.event.is_cancelled:
-        raise EventLocked("This event is cancelled.")
-    arrived = Coalesce(F("checked_in_at"), timezone.now()) if checked_in else None
-    updated = Registration.objects.filter(
-        pk=registration.pk, status=Registration.Status.CONFIRMED
-    ).update(checked_in_at=arrived, updated_at=timezone.now())
+    with transaction.atomic():
+        # Under the lock, so an event being cancelled can't take a check-in meanwhile.
+        if refused := lock(registration.event).check_in_refused:
+            raise EventLocked(refused)
+        arrived = Coalesce(F("checked_in_at"), timezone.now()) if checked_in else None
+        updated = Registration.objects.filter(
+            pk=registration.pk, status=Registration.Status.CONFIRMED
+        ).update(checked_in_at=arrived, updated_at=timezone.now())
     if not updated:
         raise InvalidChange("Only confirmed attendees can be checked in.")
     registration.refresh_from_db(fields=["checked_in_at", "updated_at"])

@@ -1,3 +1,5 @@
+from dataclasses import dataclass
+
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -42,14 +44,14 @@ def _register_locked(user, event: Event) -> Place:
     if refused := event.registration_closed:
         raise RegistrationClosed(refused)
     now = timezone.now()
-    if event.seats_taken < event.capacity:
+    if not event.is_full:
         _move_seats(event, 1, now)
         return Place(_create(event, user, Registration.Status.CONFIRMED, now))
-    if not event.waitlist_enabled:
+    if refused := event.joining_refused:
         if Registration.objects.active().filter(event=event, user=user).exists():
             # Not "full": the first click of a double click took the last seat.
             raise AlreadyRegistered("You're already registered for this event.")
-        raise EventFull("Sorry, this event is full.")
+        raise EventFull(refused)
     registration = _create(event, user, Registration.Status.WAITLISTED, now)
     # Everyone else waiting joined under this lock, before `now`, so is ahead: the new
     # place is the waitlist's length.
@@ -75,9 +77,18 @@ def _create(event: Event, user, status: str, now) -> Registration:
     )
 
 
-def cancel_registration(*, user, event: Event) -> Registration:
-    """Give up a seat or a waitlist place. A freed seat goes to the head of the waitlist.
-    The registration's `event` is the event as it stood at commit."""
+@dataclass(frozen=True)
+class Cancelled:
+    """What cancel_registration did: the cancelled registration, the event as committed,
+    and the ids of the people the freed seat went to."""
+
+    registration: Registration
+    event: Event
+    promoted: list[int]
+
+
+def cancel_registration(*, user, event: Event) -> Cancelled:
+    """Give up a seat or a waitlist place. A freed seat goes to the head of the waitlist."""
     with transaction.atomic():
         event = lock(event)
         registration = Registration.objects.active().filter(event=event, user=user).first()
@@ -94,10 +105,9 @@ def cancel_registration(*, user, event: Event) -> Registration:
         promoted = promote(event, seats=1) if was_confirmed else []
         if was_confirmed and not promoted:
             _move_seats(event, -1, registration.cancelled_at)
-        registration.event = event
         notify(registration, "cancelled")
         notify_many(promoted, "promoted")
-    return registration
+    return Cancelled(registration, event, promoted)
 
 
 def promote(event: Event, *, seats: int) -> list[int]:

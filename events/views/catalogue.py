@@ -8,8 +8,9 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from .. import page_cache, selectors, services
 from ..filters import EventFilter
-from ..forms import SECTIONS, EventForm
+from ..forms import EventForm
 from ..models import Event
+from ..sections import SECTIONS
 from .mixins import ClampedPaginationMixin, HtmxPartialMixin
 
 

@@ -9,7 +9,8 @@ from django.views.generic import DeleteView, FormView, UpdateView
 from django_htmx.http import HttpResponseClientRedirect
 
 from .. import selectors, services
-from ..forms import SECTIONS, CancelEventForm, EventForm
+from ..forms import CancelEventForm, EventForm
+from ..sections import SECTIONS
 from .mixins import HtmxPartialMixin, OrganizerEventMixin
 
 

@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.views import View
 from django.views.generic import ListView
 
-from .. import outbox, services
+from .. import outbox, selectors, services
 from ..exports import csv_lines
 from ..models import EmailDelivery, Event, Registration
 from .mixins import (
@@ -45,13 +45,9 @@ class DashboardView(
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         # One clock for the list and the tab counts, so they agree at the boundary.
-        now = timezone.now()
-        published = ~Q(status=Event.Status.DRAFT)
-        self.group_filters = {
-            "upcoming": published & Q(ends_at__gt=now),
-            "drafts": Q(status=Event.Status.DRAFT),
-            "past": published & Q(ends_at__lte=now),
-        }
+        ended = Event.objects.ended(timezone.now())
+        draft = Q(status=Event.Status.DRAFT)
+        self.group_filters = {"upcoming": ~draft & ~ended, "drafts": draft, "past": ~draft & ended}
 
     def group(self) -> str:
         group = self.request.GET.get("show", "")
@@ -110,24 +106,9 @@ class AttendeeListView(OrganizerEventMixin, HtmxPartialMixin, ClampedPaginationM
             q=self.search_text(),
             status=self.status_filter(),
             filters=self.FILTERS,
-            **undelivered_context(self.event),
+            **selectors.undelivered(self.event),
             **kwargs,
         )
-
-
-# The attendee page lists at most this many emails that haven't gone out.
-UNDELIVERED_SHOWN = 20
-
-
-def undelivered_context(event: Event) -> dict:
-    emails = EmailDelivery.objects.undelivered().for_event(event)
-    return {
-        # Failed first ("failed" < "pending"), then by their next try.
-        "undelivered": emails.select_related("user").order_by("status", "next_attempt_at")[
-            :UNDELIVERED_SHOWN
-        ],
-        "undelivered_count": emails.count(),
-    }
 
 
 class SendAgainView(OrganizerEventMixin, View):
@@ -149,7 +130,7 @@ class SendAgainView(OrganizerEventMixin, View):
         if not request.htmx:
             attendees = reverse("organize:attendees", kwargs={"slug": self.event.slug})
             return back_to(request, attendees)
-        context = {"event": self.event, **undelivered_context(self.event)}
+        context = {"event": self.event, **selectors.undelivered(self.event)}
         return TemplateResponse(request, "organize/attendees.html#undelivered", context)
 
 
@@ -159,8 +140,7 @@ class CheckInView(OrganizerEventMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, slug, pk):
-        registration = get_object_or_404(self.event.registrations.select_related("user"), pk=pk)
-        registration.event = self.event
+        registration = get_object_or_404(self.event.registrations, pk=pk)
         status = 200
         try:
             services.check_in(

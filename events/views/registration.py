@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import BadRequest
 from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -37,6 +38,9 @@ class RegistrationActionView(View):
             return (
                 HttpResponseClientRedirect(login) if request.htmx else HttpResponseRedirect(login)
             )
+        fragment = FRAGMENTS.get(request.POST.get("fragment", ""))
+        if request.htmx and fragment is None:
+            raise BadRequest("Unknown fragment.")  # before anything is done
         status = 200
         try:
             event, place = self.perform(event)
@@ -49,7 +53,6 @@ class RegistrationActionView(View):
             event, place = self.as_it_is(event)
         if not request.htmx:
             return back_to(request, event.get_absolute_url())
-        fragment = FRAGMENTS.get(request.POST.get("fragment"), FRAGMENTS["panel"])
         return TemplateResponse(request, fragment, {"event": event, "place": place}, status=status)
 
     def as_it_is(self, event: Event) -> tuple[Event, selectors.Place | None]:
@@ -70,9 +73,9 @@ class RegisterView(RegistrationActionView):
 
 class CancelRegistrationView(RegistrationActionView):
     def perform(self, event):
-        registration = services.cancel_registration(user=self.request.user, event=event)
+        cancelled = services.cancel_registration(user=self.request.user, event=event)
         messages.info(self.request, "Your registration is cancelled.")
-        return registration.event, None
+        return cancelled.event, None
 
 
 class MyRegistrationsView(LoginRequiredMixin, PrivateMixin, HtmxPartialMixin, ListView):

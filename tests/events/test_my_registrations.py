@@ -44,7 +44,7 @@ def test_lists_upcoming_waitlist_and_past(client, attendee, django_assert_max_nu
     assert html.index("Upcoming") < html.index("Soon") < html.index("On the waitlist")
     assert html.index("On the waitlist") < html.index("Packed") < html.index("Past")
     assert html.index("Past") < html.index("Last week")
-    assert 'aria-label="Leave waitlist: Packed"' in html
+    assert 'aria-label="Leave the waitlist: Packed"' in html
 
 
 def test_empty_state(client, attendee):

@@ -61,7 +61,7 @@ def test_cards_offer_registration_exactly_where_the_rule_does(client):
         if event.status == Event.Status.DRAFT:
             continue  # Not listed.
         offered = f'action="/events/{event.slug}/register/"' in html
-        assert offered == event.offers_registration, event.title
+        assert offered == (event.joining_refused is None), event.title
 
 
 def test_a_started_event_stays_published_and_its_page_offers_no_way_back(client):
@@ -92,3 +92,29 @@ def test_a_draft_whose_start_has_passed_says_why_it_cannot_be_published(client):
     assert "This draft&#x27;s start time has passed." in html
     assert ">Publish<" not in html
     assert "Delete draft" in html
+
+
+def test_the_panel_says_why_joining_is_refused_as_the_service_does(client):
+    client.force_login(UserFactory())
+    for event in every_kind_of_event():
+        refused = event.joining_refused
+        if refused is None or event.is_draft:
+            continue
+        html = client.get(event.get_absolute_url()).content.decode()
+        assert refused.replace("'", "&#x27;") in html, event.title
+        assert f'action="/events/{event.slug}/register/"' not in html
+
+
+def test_full_events_are_exactly_those_without_seats_left():
+    events = every_kind_of_event()
+    with_seats = set(Event.objects.with_seats_left().values_list("title", flat=True))
+    assert with_seats == {event.title for event in events if not event.is_full}
+
+
+def test_past_and_upcoming_split_events_as_is_past_does():
+    events = every_kind_of_event()
+    now = timezone.now()
+    past = set(Event.objects.past(now).values_list("title", flat=True))
+    upcoming = set(Event.objects.upcoming(now).values_list("title", flat=True))
+    assert past == {event.title for event in events if event.is_past} == {"ended"}
+    assert upcoming == {event.title for event in events} - past
