@@ -1,9 +1,11 @@
+from zoneinfo import ZoneInfo
+
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.db import transaction
 
-from events import outbox
+from events import outbox, zones
 from events.models import EmailDelivery
 
 from . import throttle
@@ -47,9 +49,20 @@ class ProfileForm(forms.ModelForm):
         help_text="Needed only to change your email address.",
     )
 
+    time_zone = forms.TypedChoiceField(
+        label="Your time zone",
+        choices=lambda: [("", "Your browser's, wherever you are"), *zones.choices()],
+        coerce=ZoneInfo,
+        empty_value=None,
+        required=False,
+        help_text="Event times are also shown on this clock, on pages and in emails.",
+    )
+
+    field_order = ["name", "email", "current_password", "time_zone"]
+
     class Meta:
         model = User
-        fields = ("name",)
+        fields = ("name", "time_zone")
         labels = {"name": "Your name"}
         help_texts = {"name": "Shown to organizers of events you register for."}
         widgets = {"name": forms.TextInput(attrs={"autocomplete": "name"})}

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from timezone_field import TimeZoneField
 
 from events.text import OneLineCharField
 
@@ -57,6 +58,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_verified_at = models.DateTimeField("email confirmed", null=True, blank=True)
     # A new address waiting for its link to be opened; `email` stays the login until then.
     pending_email = models.EmailField("new email, to be confirmed", blank=True)
+    # Empty: the browser's zone (see accounts/viewer.py), and emails show event times only.
+    time_zone = TimeZoneField(
+        "time zone", blank=True, help_text="Event times are also shown in this zone."
+    )
 
     objects = UserManager()
 

@@ -19,7 +19,7 @@ class EventAdmin(admin.ModelAdmin):
     emails attendees, happens on the event's own pages, through events.services, so the
     seat count and the emails hold whoever makes the change."""
 
-    list_display = ["title", "organizer", "starts_at", "city", "is_online", "status", "seats"]
+    list_display = ["title", "organizer", "starts_at", "time_zone", "city", "status", "seats"]
     list_filter = ["status", "category", "is_online", "waitlist_enabled", "city"]
     search_fields = ["title", "description", "venue", "city", "organizer__email", "organizer__name"]
     date_hierarchy = "starts_at"

@@ -4,7 +4,6 @@
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.views import View, csrf
 
 from . import services
@@ -39,8 +38,10 @@ def event_json(event: Event, request) -> dict:
         if event.category
         else None,
         "organizer": {"name": event.organizer.display_name},
-        "starts_at": timezone.localtime(event.starts_at).isoformat(),
-        "ends_at": timezone.localtime(event.ends_at).isoformat(),
+        # On the event's own clock, with its offset: the same instants as UTC would be.
+        "starts_at": event.starts_at.astimezone(event.time_zone).isoformat(),
+        "ends_at": event.ends_at.astimezone(event.time_zone).isoformat(),
+        "time_zone": str(event.time_zone),
         "is_online": event.is_online,
         "venue": event.venue,
         "city": event.city,

@@ -1,6 +1,6 @@
 """iCalendar (.ics) files for registrations, made with the icalendar library."""
 
-from datetime import UTC
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -9,6 +9,8 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
 from .models import Registration
+
+ZONE_RULES_SPAN = timedelta(days=366)
 
 
 def registration_uid(registration: Registration) -> str:
@@ -31,12 +33,20 @@ def registration_ics(
     entry.add("uid", registration_uid(registration))
     entry.add("sequence", registration.sequence)
     entry.add("dtstamp", timezone.now())
-    entry.add("dtstart", event.starts_at.astimezone(UTC))
-    entry.add("dtend", event.ends_at.astimezone(UTC))
+    # DTSTART;TZID=Europe/Oslo:20270306T190000, with the zone's VTIMEZONE below, so a
+    # calendar shows the event on its own clock and moves it right across clock changes.
+    entry.add("dtstart", event.starts_at.astimezone(event.time_zone))
+    entry.add("dtend", event.ends_at.astimezone(event.time_zone))
     entry.add("summary", event.title)
     entry.add("description", f"{event.description}\n\n{url}")
     entry.add("location", event.online_url if event.is_online and online_link else event.location)
     entry.add("url", url)
     entry.add("status", "CANCELLED" if method == "CANCEL" else "CONFIRMED")
     calendar.add_component(entry)
+    # The zone's rules for a year either side are enough for any calendar app, and keep
+    # the file small (the default spans decades of past changes).
+    calendar.add_missing_timezones(
+        first_date=event.starts_at.date() - ZONE_RULES_SPAN,
+        last_date=event.ends_at.date() + ZONE_RULES_SPAN,
+    )
     return calendar.to_ical()

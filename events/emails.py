@@ -93,6 +93,8 @@ def registration_message(registration: Registration, kind: str) -> EmailMultiAlt
         "registration": registration,
         "event": event,
         "user": registration.user,
+        # Times show in the event's zone, and in the recipient's if their profile has one.
+        "viewer_zone": registration.user.time_zone,
         # Templates read the link from here only, so it can't reach an email without a seat.
         "online_url": event.online_url if show_link else "",
         "event_url": settings.SITE_URL + event.get_absolute_url(),

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 from .models import Event
 
 HEADER = ["Name", "Email", "Status", "Registered at", "Checked in at"]
+# Times are on the event's clock, with their offset, so a spreadsheet reads them as
+# people at the event would and no instant is lost.
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP
 # "CSV injection"); a leading apostrophe makes it text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -16,8 +18,8 @@ def safe_cell(value) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def _time(value) -> str:
-    return value.isoformat(timespec="seconds") if value else ""
+def _time(value, zone) -> str:
+    return value.astimezone(zone).isoformat(timespec="seconds") if value else ""
 
 
 def attendee_rows(event: Event) -> Iterator[list[str]]:
@@ -34,8 +36,8 @@ def attendee_rows(event: Event) -> Iterator[list[str]]:
             safe_cell(user.name),
             safe_cell(user.email),
             registration.get_status_display(),
-            _time(registration.created_at),
-            _time(registration.checked_in_at),
+            _time(registration.created_at, event.time_zone),
+            _time(registration.checked_in_at, event.time_zone),
         ]
 
 

@@ -1,6 +1,10 @@
-from django import forms
-from django.utils import timezone
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
+from django import forms
+from django.utils import dateformat, timezone
+
+from . import zones
 from .models import REASON_MAX, Event
 from .posters import MAX_BYTES, PosterField
 from .sections import Section
@@ -8,10 +12,39 @@ from .text import MultiLineFormField
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_CAPACITY = 100_000
+TIME_FIELDS = ("starts_at", "ends_at")
 
 
-def datetime_input():
-    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
+class LocalDateTimeField(forms.DateTimeField):
+    """A date and time on the event's own clock. It cleans to a naive datetime, which
+    EventForm.clean() places in the zone chosen in the same form; an existing time is
+    shown on the clock of `zone`, the event's zone."""
+
+    zone = UTC
+
+    def __init__(self, **kwargs):
+        widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_FORMAT)
+        formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"]
+        super().__init__(widget=widget, input_formats=formats, **kwargs)
+
+    def _on_clock(self, value):
+        if isinstance(value, datetime) and timezone.is_aware(value):
+            return timezone.make_naive(value, self.zone)
+        return value
+
+    def prepare_value(self, value):
+        return self._on_clock(value)
+
+    def to_python(self, value):
+        if isinstance(value, datetime):
+            return self._on_clock(value)
+        # Parsed in UTC, which has no clock changes, so the wall-clock time stays as typed.
+        with timezone.override(UTC):
+            value = super().to_python(value)
+        return value and timezone.make_naive(value, UTC)
+
+    def has_changed(self, initial, data):
+        return super().has_changed(self._on_clock(initial), data)
 
 
 class EventForm(forms.ModelForm):
@@ -28,6 +61,11 @@ class EventForm(forms.ModelForm):
         required=False,
         help_text=f"JPEG, PNG or WebP, up to {MAX_BYTES // (1024 * 1024)} MB.",
     )
+    starts_at = LocalDateTimeField(label="Starts", help_text="On the clock where the event is.")
+    ends_at = LocalDateTimeField(label="Ends")
+    time_zone = forms.TypedChoiceField(
+        label="Time zone", choices=zones.choices, coerce=ZoneInfo, empty_value=None
+    )
 
     class Meta:
         model = Event
@@ -37,6 +75,7 @@ class EventForm(forms.ModelForm):
             "description",
             "starts_at",
             "ends_at",
+            "time_zone",
             "is_online",
             "venue",
             "city",
@@ -46,13 +85,10 @@ class EventForm(forms.ModelForm):
         ]
         labels = {"is_online": "This is an online event", "waitlist_enabled": "Offer a waitlist"}
         help_texts = {
-            "starts_at": "Times are in UTC.",
             "waitlist_enabled": "When the event is full, people can queue for a seat.",
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
-            "starts_at": datetime_input(),
-            "ends_at": datetime_input(),
             "online_url": forms.URLInput(attrs={"placeholder": "https://"}),
         }
 
@@ -67,12 +103,11 @@ class EventForm(forms.ModelForm):
             self.fields[name].help_text = "This can't change once the event has started."
         if "category" in self.fields:
             self.fields["category"].empty_label = "Choose a category"
-        for name in {"starts_at", "ends_at"} & set(self.fields):
-            self.fields[name].input_formats = [
-                DATETIME_FORMAT,
-                "%Y-%m-%d %H:%M",
-                "%Y-%m-%d %H:%M:%S",
-            ]
+        for name in set(TIME_FIELDS) & set(self.fields):
+            self.fields[name].zone = self.instance.time_zone
+        # Validating a ModelForm writes the new values onto the instance; changes()
+        # compares the instants with these.
+        self.saved_times = {name: getattr(self.instance, name) for name in TIME_FIELDS}
 
     def _keep_only(self, section: Section) -> None:
         for name in set(self.fields) - set(section.fields):
@@ -95,17 +130,22 @@ class EventForm(forms.ModelForm):
         return getattr(self.instance, name)
 
     def changes(self) -> dict:
-        """What the organizer changed, for services.update_event (the poster goes apart)."""
-        return {name: self.cleaned_data[name] for name in self.changed_data if name != "poster"}
-
-    def clean_starts_at(self):
-        starts_at = self.cleaned_data["starts_at"]
-        if "starts_at" in self.changed_data and starts_at <= timezone.now():
-            raise forms.ValidationError("The start must be in the future.", code="past_start")
-        return starts_at
+        """What the organizer changed, for services.update_event (the poster goes apart).
+        A time counts when its instant moved: the same typed time in another zone did."""
+        changed = {name: self.cleaned_data[name] for name in self.changed_data}
+        for name in set(TIME_FIELDS) & set(self.fields):
+            if self.cleaned_data.get(name) != self.saved_times[name]:
+                changed[name] = self.cleaned_data[name]
+        changed.pop("poster", None)
+        return changed
 
     def clean(self):
         cleaned = super().clean()
+        self._place_times(cleaned)
+        starts_at = cleaned.get("starts_at")
+        moved = "starts_at" in self.fields and starts_at != self.saved_times["starts_at"]
+        if moved and starts_at and starts_at <= timezone.now():
+            self.add_error("starts_at", "The start must be in the future.")
         if "ends_at" in self.fields:
             starts_at, ends_at = self.value("starts_at"), cleaned.get("ends_at")
             if starts_at and ends_at and ends_at <= starts_at:
@@ -120,6 +160,36 @@ class EventForm(forms.ModelForm):
                 if not cleaned.get(field):
                     self.add_error(field, f"In-person events need {label}.")
         return cleaned
+
+    def _place_times(self, cleaned) -> None:
+        """Turn the typed wall-clock times into instants in the chosen zone."""
+        zone = self.value("time_zone")
+        for name in set(TIME_FIELDS) & set(self.fields):
+            if self.fields[name].disabled:
+                cleaned[name] = getattr(self.instance, name)
+            elif zone is None:
+                cleaned.pop(name, None)  # no zone to place it in: its field says why
+            elif cleaned.get(name):
+                try:
+                    cleaned[name] = zones.aware(cleaned[name], zone)
+                except zones.ClockChange as change:
+                    cleaned.pop(name)
+                    self.add_error(name, clock_change_error(change, zone))
+
+
+def clock_change_error(change: zones.ClockChange, zone) -> str:
+    typed = change.naive
+    when = f"{dateformat.format(typed, 'H:i')} on {dateformat.format(typed, 'D j M Y')}"
+    place = zones.city(zone)
+    if isinstance(change, zones.ClockOverlap):
+        return (
+            f"{when} happens twice in {place}: the clocks go back an hour that night. "
+            "Choose a time outside that hour."
+        )
+    return (
+        f"{when} doesn't exist in {place}: the clocks go forward an hour that night. "
+        "Choose a time after the change."
+    )
 
 
 class CancelEventForm(forms.Form):

@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
+from timezone_field import TimeZoneField
 
 from .rules import EventRules
 from .text import MultiLineTextField, OneLineCharField
@@ -116,8 +117,10 @@ class Event(EventRules, models.Model):
         related_name="events",
         db_index=False,
     )
+    # Stored in UTC; typed and shown in the event's own zone (see forms and times.py).
     starts_at = models.DateTimeField("starts")
     ends_at = models.DateTimeField("ends")
+    time_zone = TimeZoneField("time zone", default="UTC")
     venue = OneLineCharField(max_length=200, blank=True)
     city = OneLineCharField(max_length=100, blank=True)
     is_online = models.BooleanField("online event", default=False)

@@ -6,7 +6,8 @@ from it (register and cancel are links to log in there), and no CSP nonce, as ev
 script is a file from 'self', which the policy allows without one. So every visitor
 gets the same bytes, and nothing in an event's text can be mistaken for a stand-in.
 Keys carry the data's version, so a change shows at once without invalidation, the
-address, and the minute, so time-based state (an event starting, "today") moves along.
+address, the visitor's language and time zone (see audience()), and the minute, so
+time-based state (an event starting, "today") moves along.
 EMS_FRAGMENT_CACHE=0 turns this off with the template fragments.
 
 The address is the page's own: the parameters it reads, in a fixed order (see
@@ -28,7 +29,7 @@ from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
 from django.db import connection
 from django.http import HttpResponse, QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 
 from .models import Event
@@ -107,12 +108,19 @@ def event_version(slug: str) -> str | None:
     return row and f"{row[0]}:{row[1]}"
 
 
-def catalogue_key(url: str, partial: bool) -> str:
-    return f"catalogue:{_digest(url + catalogue_version())}:{_minute()}:{int(partial)}"
+def audience(request) -> str:
+    """What shapes a shared page besides its address: the visitor's language, and their
+    time zone, in which the page also shows each event's time (None: not known yet)."""
+    return f"{translation.get_language()}|{getattr(request, 'viewer_zone', None)}"
 
 
-def detail_key(version: str, url: str) -> str:
-    return f"event-page:{_digest(url + version)}:{_minute()}"
+def catalogue_key(request, url: str, partial: bool) -> str:
+    version = f"{url} {audience(request)} {catalogue_version()}"
+    return f"catalogue:{_digest(version)}:{_minute()}:{int(partial)}"
+
+
+def detail_key(request, version: str, url: str) -> str:
+    return f"event-page:{_digest(f'{url} {audience(request)} {version}')}:{_minute()}"
 
 
 # The version lookups run on every cached hit, so they are written in SQL: the ORM

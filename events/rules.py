@@ -10,7 +10,9 @@ tests/events/test_rules.py checks that the two agree.
 from django.utils import timezone
 
 # Attendees' calendars hold these, so changing them on a published event emails them.
-NOTIFY_FIELDS = frozenset({"starts_at", "ends_at", "is_online", "venue", "city", "online_url"})
+NOTIFY_FIELDS = frozenset(
+    {"starts_at", "ends_at", "time_zone", "is_online", "venue", "city", "online_url"}
+)
 SEAT_FIELDS = frozenset({"capacity", "waitlist_enabled"})
 # Once an event has started, when, where and seats are history; words and pictures
 # may still be fixed.

@@ -18,7 +18,7 @@ SECTIONS = {
         Section("title", "title", ("title",)),
         Section("category", "category", ("category",)),
         Section("description", "description", ("description",)),
-        Section("when", "date and time", ("starts_at", "ends_at")),
+        Section("when", "date and time", ("starts_at", "ends_at", "time_zone")),
         Section("where", "venue", ("is_online", "venue", "city", "online_url")),
         Section("seats", "capacity and waitlist", ("capacity", "waitlist_enabled")),
         Section("poster", "poster", ("poster",)),

@@ -2,6 +2,8 @@
 
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from .models import EmailDelivery, Event, Registration
 from .sections import locked_sections
 
@@ -71,3 +73,10 @@ def undelivered(event: Event) -> dict:
         ],
         "undelivered_count": emails.count(),
     }
+
+
+def new_event_zone(user, viewer_zone):
+    """The zone a new event starts with: the one this organizer used last, else the
+    viewer's own (their profile's or their browser's), else the site's."""
+    last = Event.objects.filter(organizer=user).order_by("-created_at", "-pk")
+    return last.values_list("time_zone", flat=True).first() or viewer_zone or settings.TIME_ZONE

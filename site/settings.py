@@ -116,6 +116,8 @@ MIDDLEWARE = [
     "accounts.throttle.ThrottleStatusMiddleware",
     # Its process_view runs after the CSRF check's, which has parsed the body.
     "events.middleware.PosterGateMiddleware",
+    # Last: its process_view loads the user only for requests nothing else refused.
+    "accounts.viewer.ViewerTimeZoneMiddleware",
 ]
 
 DEBUG_TOOLBAR = DEBUG and not TESTING
@@ -141,12 +143,15 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% when event %}, on every page that shows an event's time.
+            "builtins": ["events.templatetags.event_times"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "context_processors.site",
+                "context_processors.viewer_zone",
             ],
         },
     },
@@ -244,7 +249,8 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = "UTC"
+# The zone for new events and for "today" until a visitor's own zone is known.
+TIME_ZONE = os.environ.get("EMS_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 

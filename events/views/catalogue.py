@@ -35,7 +35,7 @@ class EventListView(HtmxPartialMixin, ClampedPaginationMixin, FilterView):
         # Anonymous visitors share the page, or the htmx partial, per address and catalogue
         # version: a hit costs one indexed query and no rendering. See page_cache.
         url = page_cache.share(request, self.params_given())
-        key = page_cache.catalogue_key(url, self.wants_partial())
+        key = page_cache.catalogue_key(request, url, self.wants_partial())
         return page_cache.shared_page(request, key, self.render_shared)
 
     def render_shared(self, shared: dict) -> tuple[str, bool]:
@@ -99,7 +99,7 @@ class EventDetailView(DetailView):
         version = page_cache.event_version(kwargs["slug"])
         if version is None:
             return super().get(request, *args, **kwargs)
-        key = page_cache.detail_key(version, page_cache.share(request, {}))
+        key = page_cache.detail_key(request, version, page_cache.share(request, {}))
         return page_cache.shared_page(request, key, self.render_shared)
 
     def render_shared(self, shared: dict) -> tuple[str, bool]:
@@ -118,6 +118,10 @@ class EventCreateView(LoginRequiredMixin, HtmxPartialMixin, CreateView):
     form_class = EventForm
     template_name = "events/event_form.html"
     partial_name = "event-form"
+
+    def get_initial(self):
+        zone = selectors.new_event_zone(self.request.user, self.request.viewer_zone)
+        return {"time_zone": str(zone)}
 
     def form_valid(self, form):
         publish = "publish" in self.request.POST

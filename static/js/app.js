@@ -50,6 +50,39 @@
     for (const item of event.detail.items || []) showToast(item.text, item.level);
   });
 
+  // The browser's time zone, kept in the tz cookie so the server can show event times
+  // on the viewer's clock too (accounts/viewer.py). Until it has, pages carry hidden
+  // [data-viewer-time] spans, filled in here.
+  const ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (ZONE && !document.cookie.split("; ").includes("tz=" + encodeURIComponent(ZONE))) {
+    document.cookie = "tz=" + encodeURIComponent(ZONE) + "; path=/; max-age=31536000; samesite=lax";
+  }
+
+  function clockIn(zone) {
+    return new Intl.DateTimeFormat(document.documentElement.lang || undefined, {
+      weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+      hourCycle: "h23", timeZoneName: "short", timeZone: zone,
+    });
+  }
+
+  function showViewerTimes(root) {
+    if (!ZONE) return;
+    root.querySelectorAll("[data-viewer-time][hidden]").forEach((span) => {
+      const starts = new Date(span.dataset.starts);
+      const mine = clockIn(ZONE);
+      // Another zone on the same clock (Paris for Berlin) adds nothing.
+      if (mine.format(starts) === clockIn(span.dataset.zone).format(starts)) return;
+      const ends = span.dataset.ends && new Date(span.dataset.ends);
+      const text = ends ? mine.formatRange(starts, ends) : mine.format(starts);
+      const city = ZONE.split("/").pop().replaceAll("_", " ");
+      span.textContent = span.dataset.label + " " + text + " (" + city + ")";
+      span.hidden = false;
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => showViewerTimes(document));
+  document.body.addEventListener("htmx:load", (event) => showViewerTimes(event.detail.elt));
+
   // GET forms send only the filters in use, so pushed and shared URLs stay short.
   document.body.addEventListener("htmx:configRequest", (event) => {
     if (event.detail.verb !== "get") return;

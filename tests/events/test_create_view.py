@@ -26,6 +26,7 @@ def form_data(**overrides):
         "description": "Ownership, borrowing, and pizza.",
         "starts_at": local(timedelta(days=10)),
         "ends_at": local(timedelta(days=10, hours=3)),
+        "time_zone": "UTC",
         "venue": "LX Factory",
         "city": "Lisbon",
         "capacity": "40",

@@ -1,6 +1,7 @@
 import io
 import random
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -70,6 +71,20 @@ CITIES = {
     "Barcelona": ["Pier01", "Antiga Fàbrica Estrella Damm"],
     "Vienna": ["Impact Hub Vienna", "MuseumsQuartier"],
     "Dublin": ["Dogpatch Labs", "The Digital Hub"],
+    "New York": ["Civic Hall", "The Assemblage"],
+    "Bengaluru": ["NUMA Bengaluru", "Bangalore International Centre"],
+}
+ZONES = {
+    "Berlin": "Europe/Berlin",
+    "Lisbon": "Europe/Lisbon",
+    "London": "Europe/London",
+    "Paris": "Europe/Paris",
+    "Amsterdam": "Europe/Amsterdam",
+    "Barcelona": "Europe/Madrid",
+    "Vienna": "Europe/Vienna",
+    "Dublin": "Europe/Dublin",
+    "New York": "America/New_York",
+    "Bengaluru": "Asia/Kolkata",
 }
 CAPACITIES = [12, 20, 30, 40, 50, 80, 100, 150, 250, 500]
 # Events start from this many days ago to this many ahead, so about 60% are upcoming.
@@ -222,12 +237,13 @@ class Command(BaseCommand):
     def event(self, n, rng, now, organizer, category, posters) -> Event:
         topic = rng.choice(CATEGORIES[category.name])
         title = f"{rng.choice(ADJECTIVES)} {topic} {rng.choice(FORMATS)}"
-        starts_at = now + timedelta(
-            days=rng.randint(-PAST_DAYS, AHEAD_DAYS),
-            hours=rng.choice([9, 10, 14, 18, 19]) - now.hour,
-        )
         online = rng.random() < 0.2
         city = rng.choice(list(CITIES))
+        # Online events are run from one of the same cities, on its clock.
+        zone = ZoneInfo(ZONES[city])
+        day = (now + timedelta(days=rng.randint(-PAST_DAYS, AHEAD_DAYS))).astimezone(zone).date()
+        local = datetime.combine(day, time(rng.choice([9, 10, 14, 18, 19])), tzinfo=zone)
+        starts_at = local.astimezone(UTC)
         # A few drafts; cancelling is left to the history, through the services.
         status = Event.Status.DRAFT if rng.random() < 0.04 else Event.Status.PUBLISHED
         full, card = rng.choice(posters[category.pk]) if rng.random() < 0.85 else ("", "")
@@ -243,6 +259,7 @@ class Command(BaseCommand):
             ),
             starts_at=starts_at,
             ends_at=starts_at + timedelta(hours=rng.choice([1, 2, 3, 4, 8])),
+            time_zone=zone,
             is_online=online,
             online_url="https://meet.example.com/" + slugify(title) if online else "",
             venue="" if online else rng.choice(CITIES[city]),

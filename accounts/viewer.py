@@ -1,0 +1,50 @@
+"""The viewer's time zone: their profile's, else their browser's, else none known.
+
+static/js/app.js keeps the browser's zone in the `tz` cookie, so from the second page
+on the server knows it without asking; a profile setting wins over it. The zone is
+activated for the request, so the catalogue's "today" and "this weekend" and the
+dates people type in its filters are the viewer's. Event times are written in the
+event's own zone wherever they show (events/times.py); this is the second clock.
+"""
+
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+
+from events.zones import is_known
+
+COOKIE = "tz"
+
+
+def browser_zone(request) -> ZoneInfo | None:
+    name = request.COOKIES.get(COOKIE, "")
+    return ZoneInfo(name) if is_known(name) else None
+
+
+def viewer_zone(request) -> ZoneInfo | None:
+    user = request.user
+    if user.is_authenticated and user.time_zone:
+        return user.time_zone
+    return browser_zone(request)
+
+
+class ViewerTimeZoneMiddleware:
+    """Sets request.viewer_zone and activates it (or the site's zone when none is known).
+
+    It works in process_view, listed last, so a request another middleware refuses
+    first (a throttled upload) never loads the user for it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.viewer_zone = None
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
+
+    def process_view(self, request, view, args, kwargs):
+        request.viewer_zone = viewer_zone(request)
+        if request.viewer_zone is not None:
+            timezone.activate(request.viewer_zone)

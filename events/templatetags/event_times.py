@@ -1,0 +1,27 @@
+"""Event times in templates, from events/times.py. Builtins (see settings.TEMPLATES)."""
+
+from django import template
+
+from .. import times, zones
+
+register = template.Library()
+
+
+@register.inclusion_tag("events/when.html", takes_context=True)
+def when(context, event, whole=True):
+    """An event's time in its own zone, and in the viewer's when that differs. `whole`
+    False shows the start only, as cards do."""
+    return {"when": event_when(context, event, whole)}
+
+
+@register.simple_tag(takes_context=True)
+def event_when(context, event, whole=True) -> times.When:
+    """The same for text, as {% event_when event as when %}: emails, which have no
+    browser to ask, take the recipient's zone as `viewer_zone`."""
+    return times.when(event, context.get("viewer_zone"), whole=whole)
+
+
+@register.filter
+def zone_city(zone) -> str:
+    """Europe/Oslo as "Oslo"."""
+    return zones.city(zone)

@@ -1,0 +1,91 @@
+"""How a time is written for people: in the event's own zone, and in the viewer's.
+
+An event at 19:00 in Oslo reads "Fri 6 Mar, 19:00 CET (Oslo)": the abbreviation says
+which clock, and the city where that clock is. A viewer elsewhere also gets their own
+clock: "Fri 6 Mar, 13:00 EST (New York)".
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils import dateformat, timezone
+from django.utils.translation import pgettext
+
+from .zones import city, offset
+
+
+def day(moment: datetime, zone) -> str:
+    local = moment.astimezone(zone)
+    if local.year == timezone.now().astimezone(zone).year:
+        return dateformat.format(local, pgettext("date without year", "D j M"))
+    return dateformat.format(local, pgettext("date with year", "D j M Y"))
+
+
+def clock(moment: datetime, zone) -> str:
+    return dateformat.format(moment.astimezone(zone), pgettext("time of day", "H:i"))
+
+
+def abbreviation(moment: datetime, zone) -> str:
+    """CET, EST, IST; zones without a letter abbreviation get their offset (UTC-03:00)."""
+    name = moment.astimezone(zone).tzname()
+    return offset(zone, moment) if name[0] in "+-" else name
+
+
+def moment(at: datetime, zone) -> str:
+    """Fri 6 Mar, 19:00 CET (Oslo)."""
+    return f"{day(at, zone)}, {clock(at, zone)} {abbreviation(at, zone)} ({city(zone)})"
+
+
+def span(starts: datetime, ends: datetime, zone) -> str:
+    """From start to end in one line, "Fri 6 Mar, 19:00 - 21:00 CET (Oslo)" with an en
+    dash; both dates when it ends on another day, and each abbreviation when a clock
+    change falls inside it."""
+    start = f"{day(starts, zone)}, {clock(starts, zone)}"
+    end = clock(ends, zone)
+    if starts.astimezone(zone).date() != ends.astimezone(zone).date():
+        end = f"{day(ends, zone)}, {end}"
+    first, last = abbreviation(starts, zone), abbreviation(ends, zone)
+    if first != last:
+        return f"{start} {first} – {end} {last} ({city(zone)})"
+    return f"{start} – {end} {last} ({city(zone)})"
+
+
+@dataclass(frozen=True)
+class When:
+    """An event's times for one viewer: in its zone, and in theirs when that helps."""
+
+    local: str
+    viewer: str | None
+    starts_at: datetime
+    ends_at: datetime
+    zone: str
+    whole: bool
+    # Nothing is known of the viewer's zone: the page asks the browser (app.js).
+    ask_browser: bool
+
+
+def when(event, viewer_zone, *, whole: bool = True) -> When:
+    """`whole`: the span from start to end; else the start only, as cards show it."""
+    zone = event.time_zone
+
+    def write(zone) -> str:
+        if whole:
+            return span(event.starts_at, event.ends_at, zone)
+        return moment(event.starts_at, zone)
+
+    local = write(zone)
+    viewer = None
+    if viewer_zone is not None and str(viewer_zone) != str(zone):
+        shown = write(viewer_zone)
+        # Another zone with the same clock (Paris for Berlin) adds nothing but a name.
+        if shown.rsplit(" (", 1)[0] != local.rsplit(" (", 1)[0]:
+            viewer = shown
+    return When(
+        local=local,
+        viewer=viewer,
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        zone=str(zone),
+        whole=whole,
+        ask_browser=viewer_zone is None,
+    )
