@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
@@ -58,6 +59,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     email_verified_at = models.DateTimeField("email confirmed", null=True, blank=True)
     # A new address waiting for its link to be opened; `email` stays the login until then.
     pending_email = models.EmailField("new email, to be confirmed", blank=True)
+    # Empty: the browser's (see accounts/viewer.py); emails then use the site's.
+    language = models.CharField(
+        "language", max_length=8, choices=settings.LANGUAGES, blank=True
+    )
     # Empty: the browser's zone (see accounts/viewer.py), and emails show event times only.
     time_zone = TimeZoneField(
         "time zone", blank=True, help_text="Event times are also shown in this zone."

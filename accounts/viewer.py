@@ -1,15 +1,19 @@
-"""The viewer's time zone: their profile's, else their browser's, else none known.
+"""Who is looking, as far as pages need to know: their time zone and their language.
 
-static/js/app.js keeps the browser's zone in the `tz` cookie, so from the second page
-on the server knows it without asking; a profile setting wins over it. The zone is
-activated for the request, so the catalogue's "today" and "this weekend" and the
-dates people type in its filters are the viewer's. Event times are written in the
-event's own zone wherever they show (events/times.py); this is the second clock.
+Time zone: their profile's, else their browser's, else none known. static/js/app.js
+keeps the browser's zone in the `tz` cookie, so from the second page on the server
+knows it without asking. It is activated for the request, so the catalogue's "today"
+and the dates people type in its filters are the viewer's. Event times are written
+in the event's own zone wherever they show (events/times.py); this is the second clock.
+
+Language: LocaleMiddleware picks the switcher's cookie, else Accept-Language; a
+signed-in person's profile choice wins over both, so every device and every email
+speaks it.
 """
 
 from zoneinfo import ZoneInfo
 
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from events.zones import is_known
 
@@ -28,8 +32,9 @@ def viewer_zone(request) -> ZoneInfo | None:
     return browser_zone(request)
 
 
-class ViewerTimeZoneMiddleware:
-    """Sets request.viewer_zone and activates it (or the site's zone when none is known).
+class ViewerMiddleware:
+    """Sets request.viewer_zone and activates it (or the site's zone when none is known),
+    and the signed-in person's language.
 
     It works in process_view, listed last, so a request another middleware refuses
     first (a throttled upload) never loads the user for it."""
@@ -48,3 +53,7 @@ class ViewerTimeZoneMiddleware:
         request.viewer_zone = viewer_zone(request)
         if request.viewer_zone is not None:
             timezone.activate(request.viewer_zone)
+        user = request.user
+        if user.is_authenticated and user.language:
+            translation.activate(user.language)
+            request.LANGUAGE_CODE = user.language

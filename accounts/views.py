@@ -6,7 +6,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.db import IntegrityError, transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -200,3 +200,28 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+class LanguageView(View):
+    """GET /language/de/?next=/events/: speak this language from now on.
+
+    A link rather than Django's set_language form: the pages every visitor shares from
+    the cache carry no CSRF token to post with, and a language is no secret to guard.
+    The choice is a cookie, and a signed-in person's profile setting, which emails use.
+    """
+
+    def get(self, request, code):
+        if code not in dict(settings.LANGUAGES):
+            raise Http404("No such language.")
+        response = back_to(request, reverse("home"), request.GET)
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=365 * 24 * 3600,
+            secure=request.is_secure(),
+            samesite="Lax",
+        )
+        user = request.user
+        if user.is_authenticated and user.language != code:
+            User.objects.filter(pk=user.pk).update(language=code)
+        return response

@@ -23,9 +23,10 @@ from collections import defaultdict
 from datetime import timedelta
 from itertools import batched
 
+from django.conf import settings
 from django.core.mail import mailers
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django_tasks_db import DatabaseBackend
 
@@ -166,9 +167,15 @@ def _deliver_claimed(rows: list[EmailDelivery]) -> dict[str, int]:
 
 
 def _build(row: EmailDelivery):
-    """The message, or None when a later email about the same registration has gone out
-    already: sent late, after a retry, this one would be wrong (a confirmation after
-    the cancellation) and its calendar file would be older than the one they have."""
+    """The message, in its recipient's language, or None when a later email about the
+    same registration has gone out already: sent late, after a retry, this one would be
+    wrong (a confirmation after the cancellation) and its calendar file would be older
+    than the one they have."""
+    with translation.override(row.user.language or settings.LANGUAGE_CODE):
+        return _build_in_language(row)
+
+
+def _build_in_language(row: EmailDelivery):
     if row.kind in ACCOUNT_KINDS:
         return import_string("accounts.emails.account_message")(row)
     later = EmailDelivery.objects.filter(

@@ -104,6 +104,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "htmx_vary.HtmxVaryMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
     "nul_bytes.StripNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -117,7 +118,7 @@ MIDDLEWARE = [
     # Its process_view runs after the CSRF check's, which has parsed the body.
     "events.middleware.PosterGateMiddleware",
     # Last: its process_view loads the user only for requests nothing else refused.
-    "accounts.viewer.ViewerTimeZoneMiddleware",
+    "accounts.viewer.ViewerMiddleware",
 ]
 
 DEBUG_TOOLBAR = DEBUG and not TESTING
@@ -143,10 +144,11 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
-            # {% when event %}, on every page that shows an event's time.
-            "builtins": ["events.templatetags.event_times"],
+            # {% translate %} and {% when event %} are on nearly every page.
+            "builtins": ["django.templatetags.i18n", "events.templatetags.event_times"],
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
@@ -248,7 +250,12 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# Each language's own name, as the switcher shows it. A visitor gets the one their
+# browser asks for (Accept-Language) until they pick one; a signed-in person's choice
+# is kept in their profile, and their emails follow it (accounts/viewer.py).
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # The zone for new events and for "today" until a visitor's own zone is known.
 TIME_ZONE = os.environ.get("EMS_TIME_ZONE", "UTC")
 USE_I18N = True

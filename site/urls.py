@@ -4,6 +4,7 @@ from django.urls import include, path, re_path
 from django.views.generic import RedirectView
 from django.views.static import serve
 
+from accounts.views import LanguageView
 from events.urls import api_urlpatterns
 from events.views.catalogue import EventListView
 from events.views.registration import MyRegistrationsView
@@ -15,6 +16,7 @@ urlpatterns = [
     path("me/registrations/", MyRegistrationsView.as_view(), name="my-registrations"),
     path("api/", include((api_urlpatterns, "api"))),
     path("accounts/", include("accounts.urls")),
+    path("language/<str:code>/", LanguageView.as_view(), name="language"),
     path("admin/", admin.site.urls),
     path(
         "favicon.ico",

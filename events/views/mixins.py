@@ -67,11 +67,11 @@ class ClampedPaginationMixin:
         return paginator, page, page.object_list, page.has_other_pages()
 
 
-def back_to(request, fallback: str) -> HttpResponseRedirect:
-    """Redirect a no-JavaScript form POST to its `next` field when it is on this site
-    (over HTTPS when this request is), else to `fallback`: the same rule as Django's
-    login view."""
-    back = request.POST.get("next", "")
+def back_to(request, fallback: str, data=None) -> HttpResponseRedirect:
+    """Redirect to the `next` field of `data` (the POST by default) when it is on this
+    site (over HTTPS when this request is), else to `fallback`: the same rule as
+    Django's login view."""
+    back = (request.POST if data is None else data).get("next", "")
     safe = url_has_allowed_host_and_scheme(
         back, {request.get_host()}, require_https=request.is_secure()
     )
