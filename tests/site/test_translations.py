@@ -13,7 +13,15 @@ import pytest
 from django.conf import settings
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
-READ_ATTRIBUTES = ("alt", "title", "placeholder", "aria-label", "content", "data-label", "hx-confirm")
+READ_ATTRIBUTES = (
+    "alt",
+    "title",
+    "placeholder",
+    "aria-label",
+    "content",
+    "data-label",
+    "hx-confirm",
+)
 
 # Whole regions nobody reads as text, or already translated.
 REGIONS = [
