@@ -10,7 +10,7 @@ CHROMIUM := /usr/bin/chromium
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run serve test bench faults lint format clean
+.PHONY: help install run serve test bench faults lint format messages clean
 
 help:
 	@echo "make run     install, migrate, create demo accounts, serve http://$(HOST):$(PORT) (DEBUG on)"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench   benchmark against a Django ceiling (needs wrk; add DATABASE_URL and REDIS_URL for PostgreSQL + Redis)"
 	@echo "make faults  throughput with Redis frozen and under an upload flood, as ratios (needs wrk and redis-server; DATABASE_URL for PostgreSQL)"
 	@echo "make lint    ruff check and format check"
+	@echo "make messages  update locale/ after changing any text people read (needs gettext)"
 	@echo "make clean   remove the virtualenv and var/ (database, media, mail)"
 
 $(BIN)/python:
@@ -73,6 +74,15 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The same options as tests/site/test_translations.py, which fails when this is due.
+MESSAGES_OPTIONS := --locale de --no-obsolete --add-location file \
+	--ignore "var/*" --ignore "tests/*" --ignore "e2e/*" --ignore "bench/*"
+
+messages: install
+	@command -v xgettext >/dev/null || { echo "make messages needs gettext: apt-get install gettext" >&2; exit 1; }
+	DJANGO_DEBUG=1 $(MANAGE) makemessages $(MESSAGES_OPTIONS)
+	DJANGO_DEBUG=1 $(MANAGE) compilemessages --locale de
 
 clean:
 	rm -rf $(VENV) var

@@ -6,11 +6,15 @@ have no words in it, in the text or in the attributes people read (alt, title,
 placeholder, aria-label, content).
 """
 
+import gettext
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 READ_ATTRIBUTES = (
@@ -61,3 +65,52 @@ def test_the_check_finds_words_and_ignores_everything_else():
       {% translate "Seats" %} · 12</p><img alt="Poster for {{ title }}"><b>Free</b>
       {% blocktranslate trimmed %}Only {{ n }} left{% endblocktranslate %}"""
     assert reading(template) == ["Hi", "Poster for", "Free"]
+
+
+# -- The German catalogue -------------------------------------------------------------
+
+LOCALE = Path(settings.BASE_DIR) / "locale"
+PO = LOCALE / "de" / "LC_MESSAGES" / "django.po"
+# As `make messages` runs it (Makefile, MESSAGES_OPTIONS).
+MAKEMESSAGES = {
+    "locale": ["de"],
+    "no_obsolete": True,
+    "add_location": "file",
+    "ignore_patterns": ["var/*", "tests/*", "e2e/*", "bench/*"],
+    "verbosity": 0,
+}
+
+
+def without_dates(po: str) -> str:
+    return re.sub(r'^"(POT|PO-Revision)-[^\n]*\n', "", po, flags=re.M)
+
+
+def test_make_messages_has_nothing_to_add_or_remove(tmp_path, settings, monkeypatch):
+    # The catalogue is updated in a copy, from the code as it is now.
+    shutil.copytree(LOCALE, tmp_path / "locale")
+    settings.LOCALE_PATHS = [tmp_path / "locale"]
+    monkeypatch.chdir(settings.BASE_DIR)
+    call_command("makemessages", **MAKEMESSAGES)
+    updated = (tmp_path / "locale" / PO.relative_to(LOCALE)).read_text()
+    assert without_dates(updated) == without_dates(PO.read_text()), "Run `make messages`."
+
+
+def test_every_string_has_a_german_translation():
+    entries = PO.read_text().split("\n\n")[1:]  # after the header
+    untranslated = [
+        entry
+        for entry in entries
+        if "#, fuzzy" in entry or re.search(r'^msgstr(\[\d\])? ""\n(?!")', entry + "\n", re.M)
+    ]
+    assert untranslated == []
+
+
+def test_the_compiled_catalogue_matches_the_translations(tmp_path):
+    compiled = tmp_path / "django.mo"
+    subprocess.run(["msgfmt", "--check-format", "-o", compiled, PO], check=True)
+
+    def catalogue(path):
+        with open(path, "rb") as file:
+            return gettext.GNUTranslations(file)._catalog
+
+    assert catalogue(compiled) == catalogue(PO.with_suffix(".mo")), "Run `make messages`."
