@@ -120,7 +120,9 @@ def probe(targets: dict) -> dict:
         method = getattr(client, target.get("method", "get").lower())
         for _ in range(2):  # the second request sees warm caches, as under load
             with CaptureQueriesContext(connection) as queries:
-                response = method(target["path"], headers=headers, HTTP_HOST="127.0.0.1")
+                response = method(
+                    target["path"], target.get("data"), headers=headers, HTTP_HOST="127.0.0.1"
+                )
         results[name] = {
             "status": response.status_code,
             "queries": len(queries),

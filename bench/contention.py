@@ -32,12 +32,12 @@ def register_all(host: str, port: int, slug: str, sessions, concurrency: int) ->
                 "Cookie": f"sessionid={session_id}; csrftoken={csrf}",
                 "X-CSRFToken": csrf,
                 "HX-Request": "true",
-                "HX-Target": "registration-panel",
                 "Content-Type": "application/x-www-form-urlencoded",
             }
             started = time.perf_counter()
             try:
-                connection.request("POST", path, body="", headers=headers)
+                # As the event page's Register button posts: its panel is what comes back.
+                connection.request("POST", path, body="fragment=panel", headers=headers)
                 response = connection.getresponse()
                 response.read()
                 status = response.status

@@ -48,7 +48,7 @@ def page_targets(prep: dict) -> dict:
         "list": {"path": "/events/"},
         "list_partial": {
             "path": f"/events/?{prep['filters']}",
-            "headers": {"HX-Request": "true", "HX-Target": "results"},
+            "headers": {"HX-Request": "true"},
         },
         "list_page50": {"path": "/events/?page=50"},
         "detail": {"path": f"/events/{prep['detail']}/"},
@@ -259,6 +259,7 @@ def bench_config(name: str, config: dict, args, var: Path) -> dict:
                     "method": "post",
                     "session": prep["viewer"],
                     "headers": {"HX-Request": "true", "X-CSRFToken": prep["viewer"][1]},
+                    "data": {"fragment": "panel"},
                 },
             }
         ),

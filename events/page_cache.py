@@ -57,8 +57,9 @@ def share(request, params: dict[str, str]) -> str:
     the links the shared page hands out (pagination keeps request.GET, "Log in" the
     full path)."""
     query = urlencode(params)
-    request.GET = QueryDict(query)
-    request.META = {**request.META, "QUERY_STRING": query}
+    if query != request.META.get("QUERY_STRING"):
+        request.GET = QueryDict(query)
+        request.META = {**request.META, "QUERY_STRING": query}
     return request.build_absolute_uri()
 
 
