@@ -15,6 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from events import outbox
 from events.models import EmailDelivery
@@ -39,9 +40,9 @@ def read(link: str) -> dict:
     try:
         return signing.loads(link, salt=SALT, max_age=MAX_AGE)
     except signing.SignatureExpired:
-        raise LinkInvalid("This link has expired. Sign in and ask for a new one.") from None
+        raise LinkInvalid(_("This link has expired. Sign in and ask for a new one.")) from None
     except signing.BadSignature:
-        raise LinkInvalid("This link isn't valid. Copy the whole link from the email.") from None
+        raise LinkInvalid(_("This link isn't valid. Copy the whole link from the email.")) from None
 
 
 def confirm(link: str):
@@ -52,18 +53,18 @@ def confirm(link: str):
         user = User.objects.select_for_update().filter(pk=data["user"], is_active=True).first()
         email = data["email"]
         if user is None:
-            raise LinkInvalid("This link isn't valid any more.")
+            raise LinkInvalid(_("This link isn't valid any more."))
         if email == user.email and not user.is_verified:
             user.email_verified_at = timezone.now()
             user.save(update_fields=["email_verified_at"])
         elif email == user.pending_email and email:
             if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
-                raise LinkInvalid("Another account uses this address now, so it can't be yours.")
+                raise LinkInvalid(_("Another account uses this address now, so it can't be yours."))
             user.email, user.pending_email = email, ""
             user.email_verified_at = timezone.now()
             user.save(update_fields=["email", "pending_email", "email_verified_at"])
         else:
-            raise LinkInvalid("This link has been used already, or a newer one replaced it.")
+            raise LinkInvalid(_("This link has been used already, or a newer one replaced it."))
     return user
 
 

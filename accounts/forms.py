@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from events import outbox, zones
 from events.models import EmailDelivery
@@ -11,8 +13,10 @@ from events.models import EmailDelivery
 from . import throttle
 from .models import User, normalize_email
 
-DUPLICATE_EMAIL = "An account with this email already exists. Log in or reset your password."
-BAD_LOGIN = "That email and password don't match. Check both and try again."
+DUPLICATE_EMAIL = gettext_lazy(
+    "An account with this email already exists. Log in or reset your password."
+)
+BAD_LOGIN = gettext_lazy("That email and password don't match. Check both and try again.")
 
 
 class UserFieldsMixin:
@@ -36,26 +40,27 @@ class ProfileForm(forms.ModelForm):
     once its link is opened (accounts.confirmation)."""
 
     email = forms.EmailField(
-        label="Email",
+        label=gettext_lazy("Email"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text="The address you sign in with. A new one counts once you open the link "
-        "we send to it.",
+        help_text=gettext_lazy(
+            "The address you sign in with. A new one counts once you open the link we send to it."
+        ),
     )
     current_password = forms.CharField(
-        label="Current password",
+        label=gettext_lazy("Current password"),
         required=False,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text="Needed only to change your email address.",
+        help_text=gettext_lazy("Needed only to change your email address."),
     )
 
     time_zone = forms.TypedChoiceField(
-        label="Your time zone",
-        choices=lambda: [("", "Your browser's, wherever you are"), *zones.choices()],
+        label=gettext_lazy("Your time zone"),
+        choices=lambda: [("", _("Your browser's, wherever you are")), *zones.choices()],
         coerce=ZoneInfo,
         empty_value=None,
         required=False,
-        help_text="Event times are also shown on this clock, on pages and in emails.",
+        help_text=gettext_lazy("Event times are also shown on this clock, on pages and in emails."),
     )
 
     field_order = ["name", "email", "current_password", "time_zone"]
@@ -63,8 +68,8 @@ class ProfileForm(forms.ModelForm):
     class Meta:
         model = User
         fields = ("name", "time_zone")
-        labels = {"name": "Your name"}
-        help_texts = {"name": "Shown to organizers of events you register for."}
+        labels = {"name": gettext_lazy("Your name")}
+        help_texts = {"name": gettext_lazy("Shown to organizers of events you register for.")}
         widgets = {"name": forms.TextInput(attrs={"autocomplete": "name"})}
 
     def __init__(self, *args, request=None, **kwargs):
@@ -95,7 +100,7 @@ class ProfileForm(forms.ModelForm):
             raise forms.ValidationError(throttle.wait_message(seconds), code="throttled")
         if not self.instance.check_password(cleaned.get("current_password") or ""):
             throttle.count(throttle.LOGIN, self.request, account)
-            self.add_error("current_password", "That isn't your current password.")
+            self.add_error("current_password", _("That isn't your current password."))
         return cleaned
 
 
@@ -124,8 +129,8 @@ class SignUpForm(ThrottledFormMixin, auth_forms.BaseUserCreationForm):
     class Meta:
         model = User
         fields = ("name", "email")
-        labels = {"name": "Your name", "email": "Email"}
-        help_texts = {"name": "Shown to organizers of events you register for."}
+        labels = {"name": gettext_lazy("Your name"), "email": gettext_lazy("Email")}
+        help_texts = {"name": gettext_lazy("Shown to organizers of events you register for.")}
         widgets = {
             "name": forms.TextInput(attrs={"autocomplete": "name"}),
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -166,7 +171,7 @@ class LoginForm(ThrottledLoginMixin, auth_forms.AuthenticationForm):
     error_messages = {"invalid_login": BAD_LOGIN, "inactive": BAD_LOGIN}
 
     username = auth_forms.UsernameField(
-        label="Email",
+        label=gettext_lazy("Email"),
         widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"}),
     )
 

@@ -3,6 +3,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from timezone_field import TimeZoneField
 
 from events.text import OneLineCharField
@@ -43,29 +44,33 @@ class UserManager(BaseUserManager):
 
 
 class User(AbstractBaseUser, PermissionsMixin):
-    email = models.EmailField("email address", unique=True)
-    name = OneLineCharField("name", max_length=150, blank=True)
+    email = models.EmailField(gettext_lazy("email address"), unique=True)
+    name = OneLineCharField(gettext_lazy("name"), max_length=150, blank=True)
     is_staff = models.BooleanField(
-        "staff status", default=False, help_text="Can log in to the admin site."
+        gettext_lazy("staff status"),
+        default=False,
+        help_text=gettext_lazy("Can log in to the admin site."),
     )
     is_active = models.BooleanField(
-        "active",
+        gettext_lazy("active"),
         default=True,
-        help_text="Unselect this instead of deleting accounts.",
+        help_text=gettext_lazy("Unselect this instead of deleting accounts."),
     )
-    date_joined = models.DateTimeField("date joined", default=timezone.now)
+    date_joined = models.DateTimeField(gettext_lazy("date joined"), default=timezone.now)
     # Set when the person opens the link sent to `email`; until then they can browse and
     # sign in, but not register for or create events.
-    email_verified_at = models.DateTimeField("email confirmed", null=True, blank=True)
+    email_verified_at = models.DateTimeField(gettext_lazy("email confirmed"), null=True, blank=True)
     # A new address waiting for its link to be opened; `email` stays the login until then.
-    pending_email = models.EmailField("new email, to be confirmed", blank=True)
+    pending_email = models.EmailField(gettext_lazy("new email, to be confirmed"), blank=True)
     # Empty: the browser's (see accounts/viewer.py); emails then use the site's.
     language = models.CharField(
-        "language", max_length=8, choices=settings.LANGUAGES, blank=True
+        gettext_lazy("language"), max_length=8, choices=settings.LANGUAGES, blank=True
     )
     # Empty: the browser's zone (see accounts/viewer.py), and emails show event times only.
     time_zone = TimeZoneField(
-        "time zone", blank=True, help_text="Event times are also shown in this zone."
+        gettext_lazy("time zone"),
+        blank=True,
+        help_text=gettext_lazy("Event times are also shown in this zone."),
     )
 
     objects = UserManager()

@@ -10,6 +10,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, TemplateView, UpdateView
@@ -92,7 +94,10 @@ class ConfirmEmailView(TemplateView):
             return self.render_to_response({"error": exc.message}, status=400)
         after = request.session.get(AFTER_CONFIRM) or settings.LOGIN_REDIRECT_URL
         login(request, user, backend=MODEL_BACKEND)
-        messages.success(request, f"Your email address is confirmed. Welcome, {user.display_name}!")
+        messages.success(
+            request,
+            _("Your email address is confirmed. Welcome, %(name)s!") % {"name": user.display_name},
+        )
         response = redirect(after)
         throttle.remember_browser(response, user.email)
         return response
@@ -106,13 +111,13 @@ class SendConfirmationView(LoginRequiredMixin, View):
     def post(self, request):
         user = request.user
         if user.is_verified:
-            messages.info(request, "Your email address is confirmed already.")
+            messages.info(request, _("Your email address is confirmed already."))
         elif seconds := throttle.blocked(throttle.CONFIRMATION, request, user.email):
             messages.error(request, throttle.wait_message(seconds))
         else:
             throttle.count(throttle.CONFIRMATION, request, user.email)
             confirmation.send_link(user)
-            messages.success(request, f"We sent a new link to {user.email}.")
+            messages.success(request, _("We sent a new link to %(email)s.") % {"email": user.email})
         return back_to(request, reverse("accounts:profile"))
 
 
@@ -124,7 +129,7 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form):
         response = super().form_valid(form)
         user = form.get_user()
-        messages.success(self.request, f"Welcome back, {user.display_name}.")
+        messages.success(self.request, _("Welcome back, %(name)s.") % {"name": user.display_name})
         # This browser may sign in to this account even while someone else's guesses
         # have it throttled (accounts.throttle).
         throttle.remember_browser(response, user.email)
@@ -134,7 +139,7 @@ class LoginView(auth_views.LoginView):
 class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
-        messages.info(request, "You're logged out. See you soon!")
+        messages.info(request, _("You're logged out. See you soon!"))
         return response
 
 
@@ -154,13 +159,13 @@ class ProfileView(LoginRequiredMixin, UpdateView):
         user = form.save()
         if new_email := form.new_email():
             confirmation.change_email(user, new_email)
-            messages.info(
-                self.request,
-                f"We sent a link to {new_email}. Until you open it, you sign in with "
-                f"{user.email}, and we told that address about the change.",
+            message = _(
+                "We sent a link to %(new)s. Until you open it, you sign in with %(current)s, "
+                "and we told that address about the change."
             )
+            messages.info(self.request, message % {"new": new_email, "current": user.email})
         else:
-            messages.success(self.request, "Your profile is saved.")
+            messages.success(self.request, _("Your profile is saved."))
         return redirect(self.success_url)
 
 
@@ -169,7 +174,9 @@ class CancelEmailChangeView(LoginRequiredMixin, View):
 
     def post(self, request):
         confirmation.cancel_email_change(request.user)
-        messages.info(request, f"Your email address stays {request.user.email}.")
+        messages.info(
+            request, _("Your email address stays %(email)s.") % {"email": request.user.email}
+        )
         return redirect("accounts:profile")
 
 
@@ -177,7 +184,7 @@ class CancelEmailChangeView(LoginRequiredMixin, View):
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
-    success_message = "Your password is changed."
+    success_message = gettext_lazy("Your password is changed.")
 
 
 class PasswordResetView(auth_views.PasswordResetView):

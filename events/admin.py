@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import outbox, services
 from .models import Category, EmailDelivery, Event
@@ -40,13 +42,15 @@ class EventAdmin(admin.ModelAdmin):
         editable = {"organizer", *self.ADMIN_EDITABLE} - locked
         return ["manage", *(name for name in fields if name not in editable)]
 
-    @admin.display(description="manage")
+    @admin.display(description=gettext_lazy("manage"))
     def manage(self, event: Event) -> str:
         return format_html(
-            '<a href="{}">Event page</a> (time, place, seats, poster, publish, cancel) · '
-            '<a href="{}">Attendees</a>',
-            event.get_absolute_url(),
-            reverse("organize:attendees", kwargs={"slug": event.slug}),
+            _(
+                '<a href="{page}">Event page</a> (time, place, seats, poster, publish, cancel) · '
+                '<a href="{attendees}">Attendees</a>'
+            ),
+            page=event.get_absolute_url(),
+            attendees=reverse("organize:attendees", kwargs={"slug": event.slug}),
         )
 
     def save_model(self, request, obj, form, change):
@@ -66,7 +70,7 @@ class EventAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         services.delete_draft(event=obj)
 
-    @admin.display(description="seats", ordering="seats_taken")
+    @admin.display(description=gettext_lazy("seats"), ordering="seats_taken")
     def seats(self, event: Event) -> str:
         return f"{event.seats_taken} / {event.capacity}"
 
@@ -100,20 +104,28 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
-    @admin.display(description="to", ordering="user__email")
+    @admin.display(description=gettext_lazy("to"), ordering="user__email")
     def recipient(self, delivery: EmailDelivery) -> str:
         return delivery.user.email
 
-    @admin.display(description="event")
+    @admin.display(description=gettext_lazy("event"))
     def event(self, delivery: EmailDelivery):
         return delivery.registration.event if delivery.registration else "—"
 
-    @admin.action(description="Send the selected emails again", permissions=["change"])
+    @admin.action(
+        description=gettext_lazy("Send the selected emails again"), permissions=["change"]
+    )
     def send_again(self, request, queryset):
         queued = outbox.send_again(queryset)
         skipped = queryset.count() - queued
-        self.message_user(request, f"{queued} queued to be sent again.", messages.SUCCESS)
+        queued_again = ngettext(
+            "%(count)s queued to be sent again.", "%(count)s queued to be sent again.", queued
+        )
+        self.message_user(request, queued_again % {"count": queued}, messages.SUCCESS)
         if skipped:
-            self.message_user(
-                request, f"{skipped} skipped: sent already, or being sent.", messages.WARNING
+            skipped_message = ngettext(
+                "%(count)s skipped: sent already, or being sent.",
+                "%(count)s skipped: sent already, or being sent.",
+                skipped,
             )
+            self.message_user(request, skipped_message % {"count": skipped}, messages.WARNING)

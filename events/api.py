@@ -1,9 +1,12 @@
 """JSON API: reads, plus registration for a logged-in session with CSRF. Errors are
-{"error": code, "detail": text} with the right status."""
+{"error": code, "detail": text} with the right status. The code is for programs and
+stays English; the detail is for people, in the request's language."""
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View, csrf
 
 from . import services
@@ -16,6 +19,7 @@ MAX_PAGE_SIZE = 100
 
 class ApiError(Exception):
     def __init__(self, status: int, code: str, detail: str, **extra):
+        detail = str(detail)
         super().__init__(detail)
         self.status, self.code, self.detail, self.extra = status, code, detail, extra
 
@@ -62,13 +66,17 @@ class ApiView(View):
         try:
             return super().dispatch(request, *args, **kwargs)
         except Http404:
-            return error_response(ApiError(404, "not_found", "No event matches that address."))
+            return error_response(ApiError(404, "not_found", _("No event matches that address.")))
         except ApiError as exc:
             return error_response(exc)
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         response = error_response(
-            ApiError(405, "method_not_allowed", f"{request.method} is not allowed here.")
+            ApiError(
+                405,
+                "method_not_allowed",
+                _("%(method)s is not allowed here.") % {"method": request.method},
+            )
         )
         response["Allow"] = ", ".join(m.upper() for m in self._allowed_methods())
         return response
@@ -83,7 +91,7 @@ class EventListApi(ApiView):
             raise ApiError(
                 400,
                 "invalid_filter",
-                "Some filters are invalid.",
+                _("Some filters are invalid."),
                 fields={
                     name: [e["message"] for e in errs]
                     for name, errs in filterset.errors.get_json_data().items()
@@ -93,11 +101,11 @@ class EventListApi(ApiView):
         try:
             page = paginator.page(request.GET.get("page", 1))
         except PageNotAnInteger:
-            raise ApiError(400, "invalid_page", "page must be a whole number from 1.") from None
+            raise ApiError(400, "invalid_page", _("page must be a whole number from 1.")) from None
         except EmptyPage:
-            raise ApiError(
-                404, "page_not_found", f"There are {paginator.num_pages} pages."
-            ) from None
+            pages = paginator.num_pages
+            there_are = ngettext("There is %(count)s page.", "There are %(count)s pages.", pages)
+            raise ApiError(404, "page_not_found", there_are % {"count": pages}) from None
         return JsonResponse(
             {
                 "count": paginator.count,
@@ -120,7 +128,9 @@ class EventListApi(ApiView):
             size = 0
         if not 1 <= size <= MAX_PAGE_SIZE:
             raise ApiError(
-                400, "invalid_page_size", f"page_size must be from 1 to {MAX_PAGE_SIZE}."
+                400,
+                "invalid_page_size",
+                _("page_size must be from 1 to %(max)s.") % {"max": MAX_PAGE_SIZE},
             )
         return size
 
@@ -164,7 +174,7 @@ class RegistrationApi(ApiView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.method in ("POST", "DELETE") and not request.user.is_authenticated:
-            return error_response(ApiError(401, "not_authenticated", "Log in to register."))
+            return error_response(ApiError(401, "not_authenticated", _("Log in to register.")))
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, slug):
@@ -201,6 +211,6 @@ def csrf_failure(request, reason=""):
     """JSON for the API, the friendly page for everything else."""
     if request.path.startswith("/api/"):
         return error_response(
-            ApiError(403, "csrf_failed", "Send the CSRF token in the X-CSRFToken header.")
+            ApiError(403, "csrf_failed", _("Send the CSRF token in the X-CSRFToken header."))
         )
     return csrf.csrf_failure(request, reason=reason, template_name="403_csrf.html")

@@ -11,6 +11,7 @@ from typing import Literal
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
+from django.utils.translation import gettext_lazy
 
 from .calendar import registration_ics
 from .models import EmailDelivery, Registration
@@ -23,7 +24,8 @@ Kind = EmailDelivery.Kind
 class EmailKind:
     """What one kind of registration email says and carries."""
 
-    subject: str  # formatted with the event's title
+    # Lazy, translated when sent; "{title}" is replaced with the event's title.
+    subject: str
     template: str  # rendered as template.txt and template.html
     # A REQUEST adds or updates the calendar entry, a CANCEL removes it. None: no file,
     # as there is no seat to put in a calendar.
@@ -40,39 +42,40 @@ class EmailKind:
         return f"{self.template}.html"
 
 
+# Every subject keeps "{title}" in each language: the event's title goes there.
 KINDS = {
     Kind.CONFIRMED: EmailKind(
-        subject="You're registered: {title}",
+        subject=gettext_lazy("You're registered: {title}"),
         template="emails/registration/confirmed",
         calendar_method="REQUEST",
         shows_online_link=True,
     ),
     Kind.WAITLISTED: EmailKind(
-        subject="You're on the waitlist: {title}",
+        subject=gettext_lazy("You're on the waitlist: {title}"),
         template="emails/registration/waitlisted",
         calendar_method=None,
         shows_online_link=False,
     ),
     Kind.PROMOTED: EmailKind(
-        subject="A seat opened up, you're in: {title}",
+        subject=gettext_lazy("A seat opened up, you're in: {title}"),
         template="emails/registration/promoted",
         calendar_method="REQUEST",
         shows_online_link=True,
     ),
     Kind.CANCELLED: EmailKind(
-        subject="Registration cancelled: {title}",
+        subject=gettext_lazy("Registration cancelled: {title}"),
         template="emails/registration/cancelled",
         calendar_method="CANCEL",
         shows_online_link=False,
     ),
     Kind.CHANGED: EmailKind(
-        subject="New time or place: {title}",
+        subject=gettext_lazy("New time or place: {title}"),
         template="emails/registration/changed",
         calendar_method="REQUEST",
         shows_online_link=True,
     ),
     Kind.EVENT_CANCELLED: EmailKind(
-        subject="Event cancelled: {title}",
+        subject=gettext_lazy("Event cancelled: {title}"),
         template="emails/registration/event_cancelled",
         calendar_method="CANCEL",
         shows_online_link=False,
@@ -81,8 +84,9 @@ KINDS = {
 
 
 def subject(template: str, **values) -> str:
-    """A header-safe subject: whatever the values hold, it stays on one line."""
-    return one_line(template.format(**values))
+    """A header-safe subject: whatever the values hold, it stays on one line. `template`
+    may be lazy: it is translated here, in the language active when the email is built."""
+    return one_line(str(template).format(**values))
 
 
 def registration_message(registration: Registration, kind: str) -> EmailMultiAlternatives:

@@ -3,9 +3,10 @@
 import csv
 from collections.abc import Iterator
 
-from .models import Event
+from django.utils.translation import gettext as _
 
-HEADER = ["Name", "Email", "Status", "Registered at", "Checked in at"]
+from .models import Event, Registration
+
 # Times are on the event's clock, with their offset, so a spreadsheet reads them as
 # people at the event would and no instant is lost.
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP
@@ -22,8 +23,15 @@ def _time(value, zone) -> str:
     return value.astimezone(zone).isoformat(timespec="seconds") if value else ""
 
 
-def attendee_rows(event: Event) -> Iterator[list[str]]:
-    yield HEADER
+def column_names() -> list[str]:
+    return [_("Name"), _("Email"), _("Status"), _("Registered at"), _("Checked in at")]
+
+
+def attendee_rows(
+    event: Event, *, header: list[str], statuses: dict[str, str]
+) -> Iterator[list[str]]:
+    """The header, then one row per registration; `statuses` names each status."""
+    yield header
     registrations = (
         event.registrations.select_related("user")
         .only("status", "created_at", "checked_in_at", "user__name", "user__email")
@@ -35,7 +43,7 @@ def attendee_rows(event: Event) -> Iterator[list[str]]:
         yield [
             safe_cell(user.name),
             safe_cell(user.email),
-            registration.get_status_display(),
+            statuses.get(registration.status, registration.status),
             _time(registration.created_at, event.time_zone),
             _time(registration.checked_in_at, event.time_zone),
         ]
@@ -49,8 +57,15 @@ class _Echo:
 
 
 def csv_lines(event: Event) -> Iterator[str]:
+    """The file's lines. The rows are made while the response is sent, after the view
+    has returned, so the words are translated now, in the request's language."""
+    statuses = {value: str(label) for value, label in Registration.Status.choices}
+    return _lines(attendee_rows(event, header=column_names(), statuses=statuses))
+
+
+def _lines(rows: Iterator[list[str]]) -> Iterator[str]:
     # The byte-order mark lets Excel open UTF-8 names correctly.
     yield "\ufeff"
     writer = csv.writer(_Echo())
-    for row in attendee_rows(event):
+    for row in rows:
         yield writer.writerow(row)

@@ -7,22 +7,28 @@ from django import forms
 from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Category, Event
 
 WHEN_CHOICES = [
-    ("today", "Today"),
-    ("weekend", "This weekend"),
-    ("week", "Next 7 days"),
-    ("month", "This month"),
+    ("today", gettext_lazy("Today")),
+    ("weekend", gettext_lazy("This weekend")),
+    ("week", gettext_lazy("Next 7 days")),
+    ("month", gettext_lazy("This month")),
 ]
-FORMAT_CHOICES = [("online", "Online"), ("in_person", "In person")]
+FORMAT_CHOICES = [("online", gettext_lazy("Online")), ("in_person", gettext_lazy("In person"))]
 ORDERINGS = {
     "soonest": ("starts_at", "pk"),
     "newest": ("-created_at", "-pk"),
     "popular": ("-seats_taken", "starts_at", "pk"),
 }
-ORDERING_CHOICES = [("soonest", "Soonest"), ("newest", "Newest"), ("popular", "Most popular")]
+ORDERING_CHOICES = [
+    ("soonest", gettext_lazy("Soonest")),
+    ("newest", gettext_lazy("Newest")),
+    ("popular", gettext_lazy("Most popular")),
+]
 
 
 def _midnight(day) -> datetime:
@@ -66,53 +72,66 @@ class EventFilterForm(forms.Form):
         cleaned = super().clean()
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
         if date_from and date_to and date_to < date_from:
-            self.add_error("date_to", "The end date is before the start date.")
+            self.add_error("date_to", _("The end date is before the start date."))
         return cleaned
 
 
 class EventFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         method="filter_search",
-        label="Search",
+        label=gettext_lazy("Search"),
         max_length=200,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": "Search events, venues, cities"}
+            attrs={"type": "search", "placeholder": gettext_lazy("Search events, venues, cities")}
         ),
     )
     category = django_filters.ChoiceFilter(
-        field_name="category__slug", choices=[], empty_label="All categories", label="Category"
+        field_name="category__slug",
+        choices=[],
+        empty_label=gettext_lazy("All categories"),
+        label=gettext_lazy("Category"),
     )
     when = django_filters.ChoiceFilter(
-        choices=WHEN_CHOICES, method="filter_when", empty_label="Any date", label="When"
+        choices=WHEN_CHOICES,
+        method="filter_when",
+        empty_label=gettext_lazy("Any date"),
+        label=gettext_lazy("When"),
     )
     date_from = django_filters.DateFilter(
         field_name="starts_at",
         lookup_expr="date__gte",
-        label="From",
+        label=gettext_lazy("From"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     date_to = django_filters.DateFilter(
         field_name="starts_at",
         lookup_expr="date__lte",
-        label="To",
+        label=gettext_lazy("To"),
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    city = django_filters.ChoiceFilter(choices=[], empty_label="All cities")
+    city = django_filters.ChoiceFilter(
+        choices=[], empty_label=gettext_lazy("All cities"), label=gettext_lazy("City")
+    )
     format = django_filters.ChoiceFilter(
         choices=FORMAT_CHOICES,
         method="filter_format",
-        empty_label="Online and in person",
-        label="Format",
+        empty_label=gettext_lazy("Online and in person"),
+        label=gettext_lazy("Format"),
     )
     seats = django_filters.BooleanFilter(
-        method="filter_seats", label="Only with seats left", widget=forms.CheckboxInput
+        method="filter_seats",
+        label=gettext_lazy("Only with seats left"),
+        widget=forms.CheckboxInput,
     )
     past = django_filters.BooleanFilter(
-        method="filter_past", label="Include past events", widget=forms.CheckboxInput
+        method="filter_past", label=gettext_lazy("Include past events"), widget=forms.CheckboxInput
     )
     organizer = django_filters.NumberFilter(field_name="organizer_id", widget=forms.HiddenInput)
     ordering = django_filters.ChoiceFilter(
-        choices=ORDERING_CHOICES, method="filter_ordering", empty_label=None, label="Sort by"
+        choices=ORDERING_CHOICES,
+        method="filter_ordering",
+        empty_label=None,
+        label=gettext_lazy("Sort by"),
     )
 
     class Meta:

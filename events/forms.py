@@ -3,6 +3,10 @@ from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import dateformat, timezone
+from django.utils.formats import number_format
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 
 from . import zones
 from .models import REASON_MAX, Event
@@ -13,6 +17,20 @@ from .text import MultiLineFormField
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_CAPACITY = 100_000
 TIME_FIELDS = ("starts_at", "ends_at")
+
+
+def _capacity_limit_error() -> str:
+    limit = number_format(MAX_CAPACITY, force_grouping=True)
+    return _("Capacity can be at most %(max)s.") % {"max": limit}
+
+
+def _poster_help_text() -> str:
+    return _("JPEG, PNG or WebP, up to %(mb)s MB.") % {"mb": MAX_BYTES // (1024 * 1024)}
+
+
+# Lazy, so each is written in the language of the request that shows it.
+capacity_limit_error = lazy(_capacity_limit_error, str)
+poster_help_text = lazy(_poster_help_text, str)
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -51,20 +69,24 @@ class EventForm(forms.ModelForm):
     capacity = forms.IntegerField(
         min_value=1,
         max_value=MAX_CAPACITY,
+        label=gettext_lazy("Capacity"),
         error_messages={
-            "min_value": "Capacity must be at least 1.",
-            "max_value": f"Capacity can be at most {MAX_CAPACITY:,}.",
+            "min_value": gettext_lazy("Capacity must be at least 1."),
+            "max_value": capacity_limit_error(),
         },
-        help_text="How many people can attend.",
+        help_text=gettext_lazy("How many people can attend."),
     )
     poster = PosterField(
         required=False,
-        help_text=f"JPEG, PNG or WebP, up to {MAX_BYTES // (1024 * 1024)} MB.",
+        label=gettext_lazy("Poster"),
+        help_text=poster_help_text(),
     )
-    starts_at = LocalDateTimeField(label="Starts", help_text="On the clock where the event is.")
-    ends_at = LocalDateTimeField(label="Ends")
+    starts_at = LocalDateTimeField(
+        label=gettext_lazy("Starts"), help_text=gettext_lazy("On the clock where the event is.")
+    )
+    ends_at = LocalDateTimeField(label=gettext_lazy("Ends"))
     time_zone = forms.TypedChoiceField(
-        label="Time zone", choices=zones.choices, coerce=ZoneInfo, empty_value=None
+        label=gettext_lazy("Time zone"), choices=zones.choices, coerce=ZoneInfo, empty_value=None
     )
 
     class Meta:
@@ -83,9 +105,20 @@ class EventForm(forms.ModelForm):
             "capacity",
             "waitlist_enabled",
         ]
-        labels = {"is_online": "This is an online event", "waitlist_enabled": "Offer a waitlist"}
+        # The labels Django would make from the field names, here so they are translated.
+        labels = {
+            "title": gettext_lazy("Title"),
+            "category": gettext_lazy("Category"),
+            "description": gettext_lazy("Description"),
+            "venue": gettext_lazy("Venue"),
+            "city": gettext_lazy("City"),
+            "is_online": gettext_lazy("This is an online event"),
+            "waitlist_enabled": gettext_lazy("Offer a waitlist"),
+        }
         help_texts = {
-            "waitlist_enabled": "When the event is full, people can queue for a seat.",
+            "waitlist_enabled": gettext_lazy(
+                "When the event is full, people can queue for a seat."
+            ),
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
@@ -100,9 +133,9 @@ class EventForm(forms.ModelForm):
             self._keep_only(section)
         for name in set(locked) & set(self.fields):
             self.fields[name].disabled = True
-            self.fields[name].help_text = "This can't change once the event has started."
+            self.fields[name].help_text = _("This can't change once the event has started.")
         if "category" in self.fields:
-            self.fields["category"].empty_label = "Choose a category"
+            self.fields["category"].empty_label = _("Choose a category")
         for name in set(TIME_FIELDS) & set(self.fields):
             self.fields[name].zone = self.instance.time_zone
         # Validating a ModelForm writes the new values onto the instance; changes()
@@ -115,7 +148,7 @@ class EventForm(forms.ModelForm):
         if "poster" in self.fields:
             # The poster section exists to upload one.
             self.fields["poster"].required = True
-            self.fields["poster"].error_messages["required"] = "Choose an image to upload."
+            self.fields["poster"].error_messages["required"] = _("Choose an image to upload.")
         next(iter(self.fields.values())).widget.attrs["autofocus"] = True
 
     def validate_constraints(self):
@@ -145,20 +178,24 @@ class EventForm(forms.ModelForm):
         starts_at = cleaned.get("starts_at")
         moved = "starts_at" in self.fields and starts_at != self.saved_times["starts_at"]
         if moved and starts_at and starts_at <= timezone.now():
-            self.add_error("starts_at", "The start must be in the future.")
+            self.add_error("starts_at", _("The start must be in the future."))
         if "ends_at" in self.fields:
             starts_at, ends_at = self.value("starts_at"), cleaned.get("ends_at")
             if starts_at and ends_at and ends_at <= starts_at:
-                self.add_error("ends_at", "The event must end after it starts.")
+                self.add_error("ends_at", _("The event must end after it starts."))
         if "is_online" not in self.fields or self.fields["is_online"].disabled:
             return cleaned
         if cleaned.get("is_online"):
             if not cleaned.get("online_url"):
-                self.add_error("online_url", "Online events need a link for attendees.")
+                self.add_error("online_url", _("Online events need a link for attendees."))
         else:
-            for field, label in (("venue", "a venue"), ("city", "a city")):
+            missing = {
+                "venue": _("In-person events need a venue."),
+                "city": _("In-person events need a city."),
+            }
+            for field, error in missing.items():
                 if not cleaned.get(field):
-                    self.add_error(field, f"In-person events need {label}.")
+                    self.add_error(field, error)
         return cleaned
 
     def _place_times(self, cleaned) -> None:
@@ -179,24 +216,29 @@ class EventForm(forms.ModelForm):
 
 def clock_change_error(change: zones.ClockChange, zone) -> str:
     typed = change.naive
-    when = f"{dateformat.format(typed, 'H:i')} on {dateformat.format(typed, 'D j M Y')}"
-    place = zones.city(zone)
+    facts = {
+        "time": dateformat.format(typed, pgettext("time of day", "H:i")),
+        "date": dateformat.format(typed, pgettext("date with year", "D j M Y")),
+        "place": zones.city(zone),
+    }
     if isinstance(change, zones.ClockOverlap):
-        return (
-            f"{when} happens twice in {place}: the clocks go back an hour that night. "
-            "Choose a time outside that hour."
+        message = _(
+            "%(time)s on %(date)s happens twice in %(place)s: the clocks go back an hour "
+            "that night. Choose a time outside that hour."
         )
-    return (
-        f"{when} doesn't exist in {place}: the clocks go forward an hour that night. "
-        "Choose a time after the change."
-    )
+    else:
+        message = _(
+            "%(time)s on %(date)s doesn't exist in %(place)s: the clocks go forward an hour "
+            "that night. Choose a time after the change."
+        )
+    return message % facts
 
 
 class CancelEventForm(forms.Form):
     reason = MultiLineFormField(
-        label="Why is the event cancelled?",
+        label=gettext_lazy("Why is the event cancelled?"),
         max_length=REASON_MAX,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Everyone registered or on the waitlist gets this in their email.",
-        error_messages={"required": "Tell attendees why the event is cancelled."},
+        help_text=gettext_lazy("Everyone registered or on the waitlist gets this in their email."),
+        error_messages={"required": gettext_lazy("Tell attendees why the event is cancelled.")},
     )

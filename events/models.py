@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from timezone_field import TimeZoneField
 
 from .rules import EventRules
@@ -25,7 +27,7 @@ class Category(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "categories"
+        verbose_name_plural = gettext_lazy("categories")
 
     def __str__(self) -> str:
         return self.name
@@ -86,9 +88,9 @@ class EventQuerySet(models.QuerySet):
 
 
 class EventStatus(models.TextChoices):
-    DRAFT = "draft", "Draft"
-    PUBLISHED = "published", "Published"
-    CANCELLED = "cancelled", "Cancelled"
+    DRAFT = "draft", gettext_lazy("Draft")
+    PUBLISHED = "published", gettext_lazy("Published")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
 
 # What the public catalogue shows: cancelled events stay listed, marked so.
@@ -118,21 +120,23 @@ class Event(EventRules, models.Model):
         db_index=False,
     )
     # Stored in UTC; typed and shown in the event's own zone (see forms and times.py).
-    starts_at = models.DateTimeField("starts")
-    ends_at = models.DateTimeField("ends")
-    time_zone = TimeZoneField("time zone", default="UTC")
+    starts_at = models.DateTimeField(gettext_lazy("starts"))
+    ends_at = models.DateTimeField(gettext_lazy("ends"))
+    time_zone = TimeZoneField(gettext_lazy("time zone"), default="UTC")
     venue = OneLineCharField(max_length=200, blank=True)
     city = OneLineCharField(max_length=100, blank=True)
-    is_online = models.BooleanField("online event", default=False)
+    is_online = models.BooleanField(gettext_lazy("online event"), default=False)
     online_url = models.URLField(
-        "online link", blank=True, help_text="Shown only to registered attendees."
+        gettext_lazy("online link"),
+        blank=True,
+        help_text=gettext_lazy("Shown only to registered attendees."),
     )
     poster = models.ImageField(upload_to="posters/", blank=True)
     poster_card = models.ImageField(upload_to="posters/cards/", blank=True, editable=False)
     capacity = models.PositiveIntegerField()
     seats_taken = models.PositiveIntegerField(default=0, editable=False)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    waitlist_enabled = models.BooleanField("waitlist", default=True)
+    waitlist_enabled = models.BooleanField(gettext_lazy("waitlist"), default=True)
     cancellation_reason = MultiLineTextField(max_length=REASON_MAX, blank=True, editable=False)
     cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -209,7 +213,7 @@ class Event(EventRules, models.Model):
     @property
     def location(self) -> str:
         if self.is_online:
-            return "Online"
+            return _("Online")
         return ", ".join(part for part in (self.venue, self.city) if part)
 
     @property
@@ -218,9 +222,9 @@ class Event(EventRules, models.Model):
 
 
 class RegistrationStatus(models.TextChoices):
-    CONFIRMED = "confirmed", "Confirmed"
-    WAITLISTED = "waitlisted", "Waitlisted"
-    CANCELLED = "cancelled", "Cancelled"
+    CONFIRMED = "confirmed", gettext_lazy("Confirmed")
+    WAITLISTED = "waitlisted", gettext_lazy("Waitlisted")
+    CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
@@ -358,25 +362,28 @@ class EmailDelivery(models.Model):
     again. See events.outbox."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting to be sent"
-        SENDING = "sending", "Sending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", gettext_lazy("Waiting to be sent")
+        SENDING = "sending", gettext_lazy("Sending")
+        SENT = "sent", gettext_lazy("Sent")
+        FAILED = "failed", gettext_lazy("Failed")
         # A later email about the same registration went out first (see outbox._build).
-        OUTDATED = "outdated", "Not sent: out of date"
+        OUTDATED = "outdated", gettext_lazy("Not sent: out of date")
 
     class Kind(models.TextChoices):
-        CONFIRMED = "confirmed", "Registration confirmed"
-        WAITLISTED = "waitlisted", "Joined the waitlist"
-        PROMOTED = "promoted", "Promoted from the waitlist"
-        CANCELLED = "cancelled", "Registration cancelled"
-        CHANGED = "changed", "New time or place"
-        EVENT_CANCELLED = "event_cancelled", "Event cancelled"
-        PASSWORD_RESET = "password_reset", "Password reset"
-        CONFIRM_EMAIL = "confirm_email", "Confirm your email address"
-        CONFIRM_NEW_EMAIL = "confirm_new_email", "Confirm a new email address"
-        EMAIL_CHANGING = "email_changing", "Email address being changed"
-        ALREADY_SIGNED_UP = "already_signed_up", "Sign-up with an address that has an account"
+        CONFIRMED = "confirmed", gettext_lazy("Registration confirmed")
+        WAITLISTED = "waitlisted", gettext_lazy("Joined the waitlist")
+        PROMOTED = "promoted", gettext_lazy("Promoted from the waitlist")
+        CANCELLED = "cancelled", gettext_lazy("Registration cancelled")
+        CHANGED = "changed", gettext_lazy("New time or place")
+        EVENT_CANCELLED = "event_cancelled", gettext_lazy("Event cancelled")
+        PASSWORD_RESET = "password_reset", gettext_lazy("Password reset")
+        CONFIRM_EMAIL = "confirm_email", gettext_lazy("Confirm your email address")
+        CONFIRM_NEW_EMAIL = "confirm_new_email", gettext_lazy("Confirm a new email address")
+        EMAIL_CHANGING = "email_changing", gettext_lazy("Email address being changed")
+        ALREADY_SIGNED_UP = (
+            "already_signed_up",
+            gettext_lazy("Sign-up with an address that has an account"),
+        )
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     user = models.ForeignKey(
@@ -404,7 +411,7 @@ class EmailDelivery(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        verbose_name_plural = "email deliveries"
+        verbose_name_plural = gettext_lazy("email deliveries")
         indexes = [
             # Sent rows pile up as the history; the queue and the problems stay small.
             models.Index(
@@ -415,4 +422,8 @@ class EmailDelivery(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} to {self.user} ({self.status})"
+        return _("%(kind)s to %(user)s (%(status)s)") % {
+            "kind": self.get_kind_display(),
+            "user": self.user,
+            "status": self.status,
+        }

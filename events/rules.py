@@ -8,6 +8,7 @@ tests/events/test_rules.py checks that the two agree.
 """
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 # Attendees' calendars hold these, so changing them on a published event emails them.
 NOTIFY_FIELDS = frozenset(
@@ -62,13 +63,13 @@ class EventRules:
     def registration_closed(self) -> str | None:
         """Why nobody can register now. Twin: EventQuerySet.open_for_registration()."""
         if self.is_cancelled:
-            return "Registration is closed: this event is cancelled."
+            return _("Registration is closed: this event is cancelled.")
         if self.status != self.Status.PUBLISHED:
-            return "Registration opens when the event is published."
+            return _("Registration opens when the event is published.")
         if self.is_past:
-            return "Registration is closed: this event has ended."
+            return _("Registration is closed: this event has ended.")
         if self.has_started:
-            return "Registration is closed: this event has started."
+            return _("Registration is closed: this event has started.")
         return None
 
     @property
@@ -78,16 +79,16 @@ class EventRules:
         if refused := self.registration_closed:
             return refused
         if self.is_full and not self.waitlist_enabled:
-            return "Sorry, this event is full."
+            return _("Sorry, this event is full.")
         return None
 
     @property
     def leaving_closed(self) -> str | None:
         """Why a registration for this event can no longer be cancelled."""
         if self.is_cancelled:
-            return "This event is cancelled."
+            return _("This event is cancelled.")
         if self.has_started:
-            return "This event has started, so registrations can't change."
+            return _("This event has started, so registrations can't change.")
         return None
 
     def locked_fields(self) -> frozenset[str]:
@@ -102,34 +103,34 @@ class EventRules:
     def editing_closed(self) -> str | None:
         """Why nothing about this event can be edited any more."""
         if self.is_cancelled:
-            return "This event is cancelled, so it can't be edited."
+            return _("This event is cancelled, so it can't be edited.")
         return None
 
     def editing_refused(self, fields) -> str | None:
         """Why these fields can't be changed now."""
         if not self.locked_fields() & set(fields):
             return None
-        return self.editing_closed or (
+        return self.editing_closed or _(
             "This event has started: its time, place and seats can't change any more."
         )
 
     @property
     def publishing_refused(self) -> str | None:
         if not self.is_draft:
-            return "Only drafts can be published."
+            return _("Only drafts can be published.")
         if self.has_started:
-            return "This draft's start time has passed. Move the date before publishing."
+            return _("This draft's start time has passed. Move the date before publishing.")
         return None
 
     def unpublishing_refused(self) -> str | None:
         """Back to draft hides the event, so only while nobody is registered or waiting."""
         if self.status != self.Status.PUBLISHED:
-            return "Only published events can go back to draft."
+            return _("Only published events can go back to draft.")
         if self.has_started:
-            return "This event has started, so it stays published."
+            return _("This event has started, so it stays published.")
         # seats_taken counts the confirmed, so only the waitlist needs a query.
         if self.seats_taken or self.registrations.active().exists():
-            return (
+            return _(
                 "People are registered, so this event can't go back to draft. "
                 "Cancel it instead, so they are told."
             )
@@ -138,20 +139,20 @@ class EventRules:
     @property
     def cancelling_refused(self) -> str | None:
         if self.status != self.Status.PUBLISHED:
-            return "Only published events can be cancelled; delete a draft instead."
+            return _("Only published events can be cancelled; delete a draft instead.")
         if self.has_started:
-            return "This event has started, so it can't be cancelled."
+            return _("This event has started, so it can't be cancelled.")
         return None
 
     @property
     def check_in_refused(self) -> str | None:
         if self.is_cancelled:
-            return "This event is cancelled."
+            return _("This event is cancelled.")
         return None
 
     def deleting_refused(self) -> str | None:
         if not self.is_draft:
-            return "Only drafts can be deleted. Cancel a published event instead."
+            return _("Only drafts can be deleted. Cancel a published event instead.")
         if self.registrations.exists():
-            return "People registered for this event, so it can't be deleted."
+            return _("People registered for this event, so it can't be deleted.")
         return None

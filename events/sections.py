@@ -2,26 +2,46 @@
 
 from typing import NamedTuple
 
+from django.utils.translation import pgettext_lazy
+
 
 class Section(NamedTuple):
     """One inline-edit section of the event page: its id, what its Edit button says
     ("Edit {label}"), and the fields it edits."""
 
     name: str
-    label: str
+    label: str  # lazy: translated when shown
     fields: tuple[str, ...]
 
 
 SECTIONS = {
     section.name: section
     for section in (
-        Section("title", "title", ("title",)),
-        Section("category", "category", ("category",)),
-        Section("description", "description", ("description",)),
-        Section("when", "date and time", ("starts_at", "ends_at", "time_zone")),
-        Section("where", "venue", ("is_online", "venue", "city", "online_url")),
-        Section("seats", "capacity and waitlist", ("capacity", "waitlist_enabled")),
-        Section("poster", "poster", ("poster",)),
+        Section("title", pgettext_lazy("the part an Edit button edits", "title"), ("title",)),
+        Section(
+            "category", pgettext_lazy("the part an Edit button edits", "category"), ("category",)
+        ),
+        Section(
+            "description",
+            pgettext_lazy("the part an Edit button edits", "description"),
+            ("description",),
+        ),
+        Section(
+            "when",
+            pgettext_lazy("the part an Edit button edits", "date and time"),
+            ("starts_at", "ends_at", "time_zone"),
+        ),
+        Section(
+            "where",
+            pgettext_lazy("the part an Edit button edits", "venue"),
+            ("is_online", "venue", "city", "online_url"),
+        ),
+        Section(
+            "seats",
+            pgettext_lazy("the part an Edit button edits", "capacity and waitlist"),
+            ("capacity", "waitlist_enabled"),
+        ),
+        Section("poster", pgettext_lazy("the part an Edit button edits", "poster"), ("poster",)),
     )
 }
 

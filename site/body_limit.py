@@ -7,6 +7,7 @@ alone: 413 when Content-Length is over the limit, and 411 for a body sent withou
 (chunked), which Django would silently drop: it reads Content-Length bytes only.
 """
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from events.posters import MAX_BYTES
@@ -27,10 +28,17 @@ class BodyLimitMiddleware:
         except ValueError:
             length = 0  # As Django reads it: no body.
         if length > MAX_BODY:
-            too_large = _("This request is too large. A poster can be at most %(mb)s MB.")
-            return refusal(request, 413, "too_large", too_large % {"mb": MAX_BYTES // 1024**2})
+            with in_request_language(request):
+                too_large = _("This request is too large. A poster can be at most %(mb)s MB.")
+                return refusal(request, 413, "too_large", too_large % {"mb": MAX_BYTES // 1024**2})
         chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
         if chunked and not length:
-            no_length = _("Send the request body with a Content-Length header.")
-            return refusal(request, 411, "length_required", no_length)
+            with in_request_language(request):
+                no_length = _("Send the request body with a Content-Length header.")
+                return refusal(request, 411, "length_required", no_length)
         return self.get_response(request)
+
+
+def in_request_language(request):
+    """The language LocaleMiddleware would choose, for a refusal made before it runs."""
+    return translation.override(translation.get_language_from_request(request))

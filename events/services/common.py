@@ -1,8 +1,10 @@
+from django.utils.translation import gettext_lazy
+
 from ..models import Event, Registration
 from ..outbox import queue, queue_for_registrations
 from .errors import EmailNotConfirmed
 
-NOT_CONFIRMED = (
+NOT_CONFIRMED = gettext_lazy(
     "Confirm your email address first: open the link we sent you, or send a new one "
     "from the banner at the top of the page."
 )

@@ -1,11 +1,13 @@
 class ServiceError(Exception):
     """A request the rules refuse. `code` names it for the API, `status` for HTTP, and
-    `field`, when set, is the form field the message belongs to."""
+    `field`, when set, is the form field the message belongs to. A lazy message is
+    translated when raised, into the language of the request that raised it."""
 
     code = "refused"
     status = 409
 
     def __init__(self, message: str, *, field: str | None = None):
+        message = str(message)
         super().__init__(message)
         self.message = message
         self.field = field

@@ -6,6 +6,9 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import REASON_MAX, Event, Registration
 from ..posters import Poster
@@ -113,11 +116,12 @@ def _apply_seats(event: Event) -> list[int]:
     any new seats from the waitlist in order."""
     if event.capacity < event.seats_taken:
         taken = event.seats_taken
-        raise InvalidChange(
-            f"{taken} {'person is' if taken == 1 else 'people are'} confirmed; "
-            f"capacity can't go below {taken}.",
-            field="capacity",
+        message = ngettext(
+            "%(count)s person is confirmed; capacity can't go below %(count)s.",
+            "%(count)s people are confirmed; capacity can't go below %(count)s.",
+            taken,
         )
+        raise InvalidChange(message % {"count": taken}, field="capacity")
     free = event.capacity - event.seats_taken
     promoted = promote(event, seats=free)
     event.seats_taken += len(promoted)
@@ -125,11 +129,14 @@ def _apply_seats(event: Event) -> list[int]:
     if not event.waitlist_enabled and len(promoted) == free:
         waiting = event.registrations.waitlist().count()
         if waiting:
-            raise InvalidChange(
-                f"{waiting} {'person is' if waiting == 1 else 'people are'} on the waitlist. "
+            message = ngettext(
+                "%(count)s person is on the waitlist. "
                 "Raise the capacity to give them seats, or keep the waitlist on.",
-                field="waitlist_enabled",
+                "%(count)s people are on the waitlist. "
+                "Raise the capacity to give them seats, or keep the waitlist on.",
+                waiting,
             )
+            raise InvalidChange(message % {"count": waiting}, field="waitlist_enabled")
     return promoted
 
 
@@ -167,9 +174,12 @@ def cancel_event(*, event: Event, reason: str) -> Event:
     waitlisted person gets an email with a calendar cancellation."""
     reason = multi_line(reason).strip()
     if not reason:
-        raise InvalidChange("Tell attendees why the event is cancelled.", field="reason")
+        raise InvalidChange(_("Tell attendees why the event is cancelled."), field="reason")
     if len(reason) > REASON_MAX:
-        raise InvalidChange(f"Keep the reason under {REASON_MAX:,} characters.", field="reason")
+        limit = number_format(REASON_MAX, force_grouping=True)
+        raise InvalidChange(
+            _("Keep the reason under %(max)s characters.") % {"max": limit}, field="reason"
+        )
     with transaction.atomic():
         event = lock(event)
         if refused := event.cancelling_refused:
@@ -221,6 +231,6 @@ def check_in(*, registration: Registration, checked_in: bool) -> Registration:
             pk=registration.pk, status=Registration.Status.CONFIRMED
         ).update(checked_in_at=arrived, updated_at=timezone.now())
     if not updated:
-        raise InvalidChange("Only confirmed attendees can be checked in.")
+        raise InvalidChange(_("Only confirmed attendees can be checked in."))
     registration.refresh_from_db(fields=["checked_in_at", "updated_at"])
     return registration

@@ -3,6 +3,7 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ..models import Event, Registration
 from ..selectors import Place
@@ -23,7 +24,7 @@ def register(*, user, event: Event) -> Place:
     except IntegrityError:
         # The partial unique constraint refused a second active registration (a double
         # click, or a stale page); the whole transaction, seat count included, rolled back.
-        raise AlreadyRegistered("You're already registered for this event.") from None
+        raise AlreadyRegistered(_("You're already registered for this event.")) from None
     return place
 
 
@@ -50,7 +51,7 @@ def _register_locked(user, event: Event) -> Place:
     if refused := event.joining_refused:
         if Registration.objects.active().filter(event=event, user=user).exists():
             # Not "full": the first click of a double click took the last seat.
-            raise AlreadyRegistered("You're already registered for this event.")
+            raise AlreadyRegistered(_("You're already registered for this event."))
         raise EventFull(refused)
     registration = _create(event, user, Registration.Status.WAITLISTED, now)
     # Everyone else waiting joined under this lock, before `now`, so is ahead: the new
@@ -93,7 +94,7 @@ def cancel_registration(*, user, event: Event) -> Cancelled:
         event = lock(event)
         registration = Registration.objects.active().filter(event=event, user=user).first()
         if registration is None:
-            raise NotRegistered("You're not registered for this event.")
+            raise NotRegistered(_("You're not registered for this event."))
         if refused := event.leaving_closed:
             raise RegistrationClosed(refused)
         was_confirmed = registration.is_confirmed

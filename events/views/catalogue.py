@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView
 from django_filters.views import FilterView
 from django_htmx.http import HttpResponseClientRedirect
@@ -137,9 +138,9 @@ class EventCreateView(LoginRequiredMixin, HtmxPartialMixin, CreateView):
             return self.form_invalid(form)
         messages.success(
             self.request,
-            "Your event is published."
+            _("Your event is published.")
             if publish
-            else "Your draft is saved. Publish it when ready.",
+            else _("Your draft is saved. Publish it when ready."),
         )
         url = self.object.get_absolute_url()
         return HttpResponseClientRedirect(url) if self.request.htmx else redirect(url)

@@ -4,6 +4,8 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import DeleteView, FormView, UpdateView
 from django_htmx.http import HttpResponseClientRedirect
@@ -16,9 +18,13 @@ from .mixins import HtmxPartialMixin, OrganizerEventMixin
 
 def saved_message(notified: int) -> str:
     if notified:
-        were = "s were" if notified != 1 else " was"
-        return f"Saved. {notified} attendee{were} emailed the new details."
-    return "Saved."
+        message = ngettext(
+            "Saved. %(count)s attendee was emailed the new details.",
+            "Saved. %(count)s attendees were emailed the new details.",
+            notified,
+        )
+        return message % {"count": notified}
+    return _("Saved.")
 
 
 class EventSectionView(OrganizerEventMixin, View):
@@ -135,12 +141,12 @@ class EventStatusView(OrganizerEventMixin, View):
 
 class PublishView(EventStatusView):
     change = staticmethod(services.publish_event)
-    done = "Your event is published."
+    done = gettext_lazy("Your event is published.")
 
 
 class UnpublishView(EventStatusView):
     change = staticmethod(services.unpublish_event)
-    done = "Your event is a draft again; only you can see it."
+    done = gettext_lazy("Your event is a draft again; only you can see it.")
 
 
 class CancelEventView(OrganizerEventMixin, FormView):
@@ -168,7 +174,7 @@ class CancelEventView(OrganizerEventMixin, FormView):
                 return self.form_invalid(form)
             messages.error(self.request, exc.message)
         else:
-            messages.success(self.request, "The event is cancelled and everyone was emailed.")
+            messages.success(self.request, _("The event is cancelled and everyone was emailed."))
         return redirect(self.event)
 
 
@@ -182,5 +188,5 @@ class DeleteDraftView(OrganizerEventMixin, DeleteView):
         except services.ServiceError as exc:
             messages.error(self.request, exc.message)
             return redirect(self.event)
-        messages.success(self.request, f"“{self.event.title}” is deleted.")
+        messages.success(self.request, _("“%(title)s” is deleted.") % {"title": self.event.title})
         return redirect("organize:dashboard")

@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import ListView
 
@@ -37,9 +39,9 @@ class DashboardView(
     paginate_by = 20
     # Each group's label and order; its condition comes from group_filters().
     GROUPS = {
-        "upcoming": ("Upcoming", ("starts_at", "pk")),
-        "drafts": ("Drafts", ("starts_at", "pk")),
-        "past": ("Past", ("-starts_at", "-pk")),
+        "upcoming": (gettext_lazy("Upcoming"), ("starts_at", "pk")),
+        "drafts": (gettext_lazy("Drafts"), ("starts_at", "pk")),
+        "past": (gettext_lazy("Past"), ("-starts_at", "-pk")),
     }
 
     def setup(self, request, *args, **kwargs):
@@ -58,7 +60,7 @@ class DashboardView(
 
     def get_queryset(self):
         group = self.group()
-        _, ordering = self.GROUPS[group]
+        _label, ordering = self.GROUPS[group]
         events = self.mine().select_related("category").with_attendance()
         return events.filter(self.group_filters[group]).order_by(*ordering)
 
@@ -66,7 +68,7 @@ class DashboardView(
         counts = self.mine().aggregate(
             **{key: Count("pk", filter=condition) for key, condition in self.group_filters.items()}
         )
-        groups = [(key, label, counts[key]) for key, (label, _) in self.GROUPS.items()]
+        groups = [(key, label, counts[key]) for key, (label, _order) in self.GROUPS.items()]
         return super().get_context_data(group=self.group(), groups=groups, **kwargs)
 
 
@@ -78,7 +80,11 @@ class AttendeeListView(OrganizerEventMixin, HtmxPartialMixin, ClampedPaginationM
     context_object_name = "registrations"
     paginate_by = 50
     # The empty key is the default, so a plain URL shows everyone.
-    FILTERS = {"": "Everyone", "confirmed": "Confirmed", "waitlisted": "Waitlist"}
+    FILTERS = {
+        "": gettext_lazy("Everyone"),
+        "confirmed": gettext_lazy("Confirmed"),
+        "waitlisted": gettext_lazy("Waitlist"),
+    }
 
     def search_text(self) -> str:
         return self.request.GET.get("q", "").strip()[:MAX_SEARCH]
@@ -121,12 +127,15 @@ class SendAgainView(OrganizerEventMixin, View):
         if delivery := request.POST.get("delivery", ""):
             emails = emails.filter(pk=int(delivery) if delivery.isdigit() else None)
         queued = outbox.send_again(emails)
-        messages.info(
-            request,
-            f"{queued} email{'s' if queued != 1 else ''} queued to be sent again."
-            if queued
-            else "Nothing to send again: those emails have gone out already.",
-        )
+        if queued:
+            sent_again = ngettext(
+                "%(count)s email queued to be sent again.",
+                "%(count)s emails queued to be sent again.",
+                queued,
+            )
+            messages.info(request, sent_again % {"count": queued})
+        else:
+            messages.info(request, _("Nothing to send again: those emails have gone out already."))
         if not request.htmx:
             attendees = reverse("organize:attendees", kwargs={"slug": self.event.slug})
             return back_to(request, attendees)

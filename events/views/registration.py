@@ -6,6 +6,8 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 from django_htmx.http import HttpResponseClientRedirect
@@ -14,8 +16,10 @@ from .. import selectors, services
 from ..models import Event, Registration
 from .mixins import HtmxPartialMixin, PrivateMixin, back_to
 
-CONFIRMED = "You're registered. See you there!"
-WAITLISTED = "The event is full, so you're on the waitlist. We'll email you if a seat opens up."
+CONFIRMED = gettext_lazy("You're registered. See you there!")
+WAITLISTED = gettext_lazy(
+    "The event is full, so you're on the waitlist. We'll email you if a seat opens up."
+)
 # The fragment each page's register and cancel forms ask for (their `fragment` field):
 # the detail page's panel, a list card, a row of My events.
 FRAGMENTS = {
@@ -74,7 +78,7 @@ class RegisterView(RegistrationActionView):
 class CancelRegistrationView(RegistrationActionView):
     def perform(self, event):
         cancelled = services.cancel_registration(user=self.request.user, event=event)
-        messages.info(self.request, "Your registration is cancelled.")
+        messages.info(self.request, _("Your registration is cancelled."))
         return cancelled.event, None
 
 
