@@ -93,7 +93,9 @@ def test_registering_and_organizing_wait_for_a_confirmed_address(client, newcome
     assert page.status_code == 302
     assert not event.registrations.exists()
     htmx = client.post(
-        reverse("events:register", kwargs={"slug": event.slug}), headers={"HX-Request": "true"}
+        reverse("events:register", kwargs={"slug": event.slug}),
+        {"fragment": "panel"},
+        headers={"HX-Request": "true"},
     )
     assert htmx.status_code == 403
     assert "Confirm your email address first" in htmx["HX-Trigger"]

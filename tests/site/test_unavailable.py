@@ -43,7 +43,9 @@ def register(client, event, kind):
     if kind == "api":
         return client.post(reverse("api:registration", args=[event.slug]))
     headers = {"HX-Request": "true"} if kind == "htmx" else {}
-    return client.post(reverse("events:register", args=[event.slug]), headers=headers)
+    return client.post(
+        reverse("events:register", args=[event.slug]), {"fragment": "panel"}, headers=headers
+    )
 
 
 @contextmanager
