@@ -24,7 +24,7 @@
     const close = document.createElement("button");
     close.type = "button";
     close.className = "toast-close";
-    close.setAttribute("aria-label", "Dismiss");
+    close.setAttribute("aria-label", region().dataset.dismiss);
     close.textContent = "×";
     close.addEventListener("click", () => dismiss(toast));
     toast.append(text, close);
@@ -95,11 +95,11 @@
   document.body.addEventListener("htmx:responseError", (event) => {
     const xhr = event.detail.xhr;
     if (xhr.getResponseHeader("HX-Trigger")) return;
-    showToast("Something went wrong (" + xhr.status + "). Please try again.", "error");
+    showToast(region().dataset.failed.replace("{status}", xhr.status), "error");
   });
 
   document.body.addEventListener("htmx:sendError", () => {
-    showToast("We couldn't reach the server. Check your connection and try again.", "error");
+    showToast(region().dataset.offline, "error");
   });
 
   // Esc in an inline edit form is its Cancel button; elsewhere it closes the toasts.
