@@ -1,9 +1,11 @@
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import forms as auth_forms
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -63,11 +65,17 @@ class ProfileForm(forms.ModelForm):
         help_text=gettext_lazy("Event times are also shown on this clock, on pages and in emails."),
     )
 
-    field_order = ["name", "email", "current_password", "time_zone"]
+    language = forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=settings.LANGUAGES,
+        help_text=gettext_lazy("For pages on every device, and for emails."),
+    )
+
+    field_order = ["name", "email", "current_password", "language", "time_zone"]
 
     class Meta:
         model = User
-        fields = ("name", "time_zone")
+        fields = ("name", "language", "time_zone")
         labels = {"name": gettext_lazy("Your name")}
         help_texts = {"name": gettext_lazy("Shown to organizers of events you register for.")}
         widgets = {"name": forms.TextInput(attrs={"autocomplete": "name"})}
@@ -77,6 +85,8 @@ class ProfileForm(forms.ModelForm):
         self.request = request
         self.fields["name"].required = True
         self.initial.setdefault("email", self.instance.email)
+        if not self.instance.language:
+            self.initial["language"] = translation.get_language()
 
     def clean_email(self) -> str:
         email = normalize_email(self.cleaned_data["email"])

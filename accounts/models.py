@@ -81,6 +81,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     class Meta:
         ordering = ["email"]
+        verbose_name = gettext_lazy("user")
+        verbose_name_plural = gettext_lazy("users")
         constraints = [
             # Defence in depth: the app lowercases emails, the database refuses case twins.
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),

@@ -11,6 +11,7 @@ signed-in person's profile choice wins over both, so every device and every emai
 speaks it.
 """
 
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone, translation
@@ -21,7 +22,8 @@ COOKIE = "tz"
 
 
 def browser_zone(request) -> ZoneInfo | None:
-    name = request.COOKIES.get(COOKIE, "")
+    # Percent-encoded (Europe%2FOslo) when something other than app.js set it.
+    name = unquote(request.COOKIES.get(COOKIE, ""))
     return ZoneInfo(name) if is_known(name) else None
 
 

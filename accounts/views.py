@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -49,6 +50,9 @@ class SignUpView(auth_views.RedirectURLMixin, CreateView):
         existing = User.objects.filter(email__iexact=email).first()
         if existing is None:
             try:
+                # The confirmation email, and every one after it, speak the language
+                # the visitor signed up in.
+                form.instance.language = translation.get_language()
                 with transaction.atomic():
                     confirmation.send_link(form.save())
             except IntegrityError:  # the same address signed up a moment ago
@@ -210,17 +214,28 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 class LanguageView(View):
-    """GET /language/de/?next=/events/: speak this language from now on.
+    """/language/de/?next=/events/: speak this language from now on.
 
-    A link rather than Django's set_language form: the pages every visitor shares from
-    the cache carry no CSRF token to post with, and a language is no secret to guard.
-    The choice is a cookie, and a signed-in person's profile setting, which emails use.
+    Visitors follow a link (GET): the pages every visitor shares from the cache carry
+    no CSRF token to post with, and the choice is only a cookie. Signed-in people post
+    from the same footer, which also saves the choice to their profile, so every
+    device and every email speaks it; a GET never changes an account.
     """
 
     def get(self, request, code):
+        return self._switch(request, code, request.GET)
+
+    def post(self, request, code):
+        response = self._switch(request, code, request.POST)
+        user = request.user
+        if user.is_authenticated and user.language != code:
+            User.objects.filter(pk=user.pk).update(language=code)
+        return response
+
+    def _switch(self, request, code, data):
         if code not in dict(settings.LANGUAGES):
             raise Http404("No such language.")
-        response = back_to(request, reverse("home"), request.GET)
+        response = back_to(request, reverse("home"), data)
         response.set_cookie(
             settings.LANGUAGE_COOKIE_NAME,
             code,
@@ -228,7 +243,4 @@ class LanguageView(View):
             secure=request.is_secure(),
             samesite="Lax",
         )
-        user = request.user
-        if user.is_authenticated and user.language != code:
-            User.objects.filter(pk=user.pk).update(language=code)
         return response

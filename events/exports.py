@@ -7,8 +7,6 @@ from django.utils.translation import gettext as _
 
 from .models import Event, Registration
 
-# Times are on the event's clock, with their offset, so a spreadsheet reads them as
-# people at the event would and no instant is lost.
 # A spreadsheet runs a cell that starts with one of these as a formula (OWASP
 # "CSV injection"); a leading apostrophe makes it text.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -20,6 +18,8 @@ def safe_cell(value) -> str:
 
 
 def _time(value, zone) -> str:
+    # On the event's clock, with its offset: a spreadsheet reads the time as people at
+    # the event would, and no instant is lost.
     return value.astimezone(zone).isoformat(timespec="seconds") if value else ""
 
 

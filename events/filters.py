@@ -36,7 +36,7 @@ def _midnight(day) -> datetime:
 
 
 def when_range(preset: str, today=None) -> tuple[datetime, datetime]:
-    """The [start, end) window of a date preset, in the site's time zone."""
+    """The [start, end) window of a date preset, on the viewer's clock (the active time zone)."""
     today = today or timezone.localdate()
     if preset == "today":
         start, days = today, 1

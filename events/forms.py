@@ -201,9 +201,13 @@ class EventForm(forms.ModelForm):
     def _place_times(self, cleaned) -> None:
         """Turn the typed wall-clock times into instants in the chosen zone."""
         zone = self.value("time_zone")
+        zone_changed = "time_zone" in self.changed_data
         for name in set(TIME_FIELDS) & set(self.fields):
             if self.fields[name].disabled:
                 cleaned[name] = getattr(self.instance, name)
+            elif not (zone_changed or name in self.changed_data or self.saved_times[name] is None):
+                # Untouched: kept as saved, even in an hour a clock change makes ambiguous.
+                cleaned[name] = self.saved_times[name]
             elif zone is None:
                 cleaned.pop(name, None)  # no zone to place it in: its field says why
             elif cleaned.get(name):

@@ -22,11 +22,12 @@ SLUG_SUFFIX_CHARS = "abcdefghijkmnpqrstuvwxyz23456789"
 
 
 class Category(models.Model):
-    name = OneLineCharField(max_length=60, unique=True)
-    slug = models.SlugField(max_length=60, unique=True)
+    name = OneLineCharField(gettext_lazy("name"), max_length=60, unique=True)
+    slug = models.SlugField(gettext_lazy("slug"), max_length=60, unique=True)
 
     class Meta:
         ordering = ["name"]
+        verbose_name = gettext_lazy("category")
         verbose_name_plural = gettext_lazy("categories")
 
     def __str__(self) -> str:
@@ -107,10 +108,11 @@ class Event(EventRules, models.Model):
         on_delete=models.PROTECT,
         related_name="organized_events",
         db_index=False,
+        verbose_name=gettext_lazy("organizer"),
     )
-    title = OneLineCharField(max_length=200)
-    slug = models.SlugField(max_length=220, unique=True, editable=False)
-    description = MultiLineTextField(max_length=DESCRIPTION_MAX)
+    title = OneLineCharField(gettext_lazy("title"), max_length=200)
+    slug = models.SlugField(gettext_lazy("slug"), max_length=220, unique=True, editable=False)
+    description = MultiLineTextField(gettext_lazy("description"), max_length=DESCRIPTION_MAX)
     category = models.ForeignKey(
         Category,
         on_delete=models.SET_NULL,
@@ -118,35 +120,48 @@ class Event(EventRules, models.Model):
         blank=True,
         related_name="events",
         db_index=False,
+        verbose_name=gettext_lazy("category"),
     )
     # Stored in UTC; typed and shown in the event's own zone (see forms and times.py).
     starts_at = models.DateTimeField(gettext_lazy("starts"))
     ends_at = models.DateTimeField(gettext_lazy("ends"))
     time_zone = TimeZoneField(gettext_lazy("time zone"), default="UTC")
-    venue = OneLineCharField(max_length=200, blank=True)
-    city = OneLineCharField(max_length=100, blank=True)
+    venue = OneLineCharField(gettext_lazy("venue"), max_length=200, blank=True)
+    city = OneLineCharField(gettext_lazy("city"), max_length=100, blank=True)
     is_online = models.BooleanField(gettext_lazy("online event"), default=False)
     online_url = models.URLField(
         gettext_lazy("online link"),
         blank=True,
         help_text=gettext_lazy("Shown only to registered attendees."),
     )
-    poster = models.ImageField(upload_to="posters/", blank=True)
-    poster_card = models.ImageField(upload_to="posters/cards/", blank=True, editable=False)
-    capacity = models.PositiveIntegerField()
-    seats_taken = models.PositiveIntegerField(default=0, editable=False)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    poster = models.ImageField(gettext_lazy("poster"), upload_to="posters/", blank=True)
+    poster_card = models.ImageField(
+        gettext_lazy("card image"), upload_to="posters/cards/", blank=True, editable=False
+    )
+    capacity = models.PositiveIntegerField(gettext_lazy("capacity"))
+    seats_taken = models.PositiveIntegerField(
+        gettext_lazy("seats taken"), default=0, editable=False
+    )
+    status = models.CharField(
+        gettext_lazy("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
     waitlist_enabled = models.BooleanField(gettext_lazy("waitlist"), default=True)
-    cancellation_reason = MultiLineTextField(max_length=REASON_MAX, blank=True, editable=False)
-    cancelled_at = models.DateTimeField(null=True, blank=True, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
+    cancellation_reason = MultiLineTextField(
+        gettext_lazy("cancellation reason"), max_length=REASON_MAX, blank=True, editable=False
+    )
+    cancelled_at = models.DateTimeField(
+        gettext_lazy("cancelled at"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(gettext_lazy("created at"), auto_now_add=True)
     # Indexed: MAX(updated_at) versions the cached anonymous catalogue pages.
-    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True, db_index=True)
 
     objects = EventQuerySet.as_manager()
 
     class Meta:
         ordering = ["starts_at", "pk"]
+        verbose_name = gettext_lazy("event")
+        verbose_name_plural = gettext_lazy("events")
         constraints = [
             models.CheckConstraint(
                 condition=Q(seats_taken__gte=0) & Q(seats_taken__lte=F("capacity")),
@@ -289,7 +304,11 @@ class Registration(models.Model):
 
     # Indexed through the composite indexes in Meta, which lead with these keys.
     event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="registrations", db_index=False
+        Event,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        db_index=False,
+        verbose_name=gettext_lazy("event"),
     )
     # PROTECT: deleting a person would drop their seat without freeing it. Deactivate
     # the account instead.
@@ -298,21 +317,26 @@ class Registration(models.Model):
         on_delete=models.PROTECT,
         related_name="registrations",
         db_index=False,
+        verbose_name=gettext_lazy("attendee"),
     )
-    status = models.CharField(max_length=10, choices=RegistrationStatus.choices)
+    status = models.CharField(
+        gettext_lazy("status"), max_length=10, choices=RegistrationStatus.choices
+    )
     # The waitlist queue order: a re-registration is a new row, so it queues anew.
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    cancelled_at = models.DateTimeField(null=True, blank=True)
-    checked_in_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(gettext_lazy("registered at"), default=timezone.now)
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
+    confirmed_at = models.DateTimeField(gettext_lazy("confirmed at"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(gettext_lazy("cancelled at"), null=True, blank=True)
+    checked_in_at = models.DateTimeField(gettext_lazy("checked in at"), null=True, blank=True)
     # iCalendar SEQUENCE: bumped whenever the attendee's calendar entry changes.
-    sequence = models.PositiveIntegerField(default=0)
+    sequence = models.PositiveIntegerField(gettext_lazy("calendar sequence"), default=0)
 
     objects = RegistrationQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = gettext_lazy("registration")
+        verbose_name_plural = gettext_lazy("registrations")
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "user"],
@@ -385,9 +409,12 @@ class EmailDelivery(models.Model):
             gettext_lazy("Sign-up with an address that has an account"),
         )
 
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(gettext_lazy("kind"), max_length=20, choices=Kind.choices)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="email_deliveries"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="email_deliveries",
+        verbose_name=gettext_lazy("recipient"),
     )
     registration = models.ForeignKey(
         Registration,
@@ -395,22 +422,26 @@ class EmailDelivery(models.Model):
         null=True,
         blank=True,
         related_name="email_deliveries",
+        verbose_name=gettext_lazy("registration"),
     )
     # Where it goes when that is not the person's current address (the old address,
     # told that it is being replaced).
-    address = models.EmailField(blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField(default=timezone.now)
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    address = models.EmailField(gettext_lazy("address"), blank=True)
+    status = models.CharField(
+        gettext_lazy("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(gettext_lazy("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(gettext_lazy("next attempt at"), default=timezone.now)
+    last_error = models.TextField(gettext_lazy("last error"), blank=True)
+    created_at = models.DateTimeField(gettext_lazy("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
+    sent_at = models.DateTimeField(gettext_lazy("sent at"), null=True, blank=True)
 
     objects = EmailDeliveryQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
+        verbose_name = gettext_lazy("email delivery")
         verbose_name_plural = gettext_lazy("email deliveries")
         indexes = [
             # Sent rows pile up as the history; the queue and the problems stay small.

@@ -31,9 +31,14 @@ def abbreviation(moment: datetime, zone) -> str:
     return offset(zone, moment) if name[0] in "+-" else name
 
 
+def stamp(at: datetime, zone) -> str:
+    """Fri 6 Mar, 19:00 CET: for tables, where the zone's city is said once."""
+    return f"{day(at, zone)}, {clock(at, zone)} {abbreviation(at, zone)}"
+
+
 def moment(at: datetime, zone) -> str:
     """Fri 6 Mar, 19:00 CET (Oslo)."""
-    return f"{day(at, zone)}, {clock(at, zone)} {abbreviation(at, zone)} ({city(zone)})"
+    return f"{stamp(at, zone)} ({city(zone)})"
 
 
 def span(starts: datetime, ends: datetime, zone) -> str:
@@ -48,6 +53,16 @@ def span(starts: datetime, ends: datetime, zone) -> str:
     if first != last:
         return f"{start} {first} – {end} {last} ({city(zone)})"
     return f"{start} – {end} {last} ({city(zone)})"
+
+
+def same_clock(zone, other, event) -> bool:
+    """Whether both zones read the event's times alike, as Paris and Berlin do: then the
+    second clock adds nothing but a name."""
+    return all(
+        at.astimezone(zone).replace(tzinfo=None) == at.astimezone(other).replace(tzinfo=None)
+        and abbreviation(at, zone) == abbreviation(at, other)
+        for at in (event.starts_at, event.ends_at)
+    )
 
 
 @dataclass(frozen=True)
@@ -73,15 +88,11 @@ def when(event, viewer_zone, *, whole: bool = True) -> When:
             return span(event.starts_at, event.ends_at, zone)
         return moment(event.starts_at, zone)
 
-    local = write(zone)
     viewer = None
-    if viewer_zone is not None and str(viewer_zone) != str(zone):
-        shown = write(viewer_zone)
-        # Another zone with the same clock (Paris for Berlin) adds nothing but a name.
-        if shown.rsplit(" (", 1)[0] != local.rsplit(" (", 1)[0]:
-            viewer = shown
+    if viewer_zone is not None and not same_clock(zone, viewer_zone, event):
+        viewer = write(viewer_zone)
     return When(
-        local=local,
+        local=write(zone),
         viewer=viewer,
         starts_at=event.starts_at,
         ends_at=event.ends_at,

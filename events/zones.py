@@ -1,26 +1,28 @@
 """Time zones: the ones people choose from, and how a zone is named on a page.
 
-Zones are IANA names (Europe/Oslo). The choice list keeps the canonical Area/City
-zones and UTC, leaving out the legacy aliases (US/Eastern, EST5EDT, Etc/GMT+5) that
-the database also knows, so each place appears once under its region.
+Zones are IANA names (Europe/Oslo). The choice list keeps the Area/City zones and UTC
+under their regions, leaving out the legacy names (US/Eastern, EST5EDT, Etc/GMT+5)
+that the database also knows. Older Area/City spellings (Asia/Calcutta beside
+Asia/Kolkata) stay: some browsers still report them, and Python's zone database does
+not say which spelling is current.
 """
 
 import functools
 import zoneinfo
 from datetime import UTC, datetime
 
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 
 REGIONS = {
-    "Africa": _("Africa"),
-    "America": _("Americas"),
-    "Antarctica": _("Antarctica"),
-    "Asia": _("Asia"),
-    "Atlantic": _("Atlantic"),
-    "Australia": _("Australia"),
-    "Europe": _("Europe"),
-    "Indian": _("Indian Ocean"),
-    "Pacific": _("Pacific"),
+    "Africa": gettext_lazy("Africa"),
+    "America": gettext_lazy("Americas"),
+    "Antarctica": gettext_lazy("Antarctica"),
+    "Asia": gettext_lazy("Asia"),
+    "Atlantic": gettext_lazy("Atlantic"),
+    "Australia": gettext_lazy("Australia"),
+    "Europe": gettext_lazy("Europe"),
+    "Indian": gettext_lazy("Indian Ocean"),
+    "Pacific": gettext_lazy("Pacific"),
 }
 
 
@@ -89,6 +91,13 @@ def choices(moment: datetime | None = None) -> list:
     """Grouped (region, [(name, label)]) choices, each labelled with its city and the
     offset it has now, so "Oslo (UTC+01:00)" in winter and "(UTC+02:00)" in summer."""
     moment = moment or datetime.now(UTC)
+    # Offsets change on the hour at most; working out ~400 of them for every form
+    # built is wasted work.
+    return _choices_at(moment.replace(minute=0, second=0, microsecond=0))
+
+
+@functools.lru_cache(maxsize=2)
+def _choices_at(moment: datetime) -> list:
     groups: dict[str, list] = {}
     for name in zone_names()[1:]:
         label = f"{name.split('/', 1)[1].replace('_', ' ')} ({offset(name, moment)})"

@@ -22,6 +22,21 @@ def event_when(context, event, whole=True) -> times.When:
 
 
 @register.filter
+def event_stamp(at, event) -> str:
+    """Any instant about an event (registered, checked in) on the event's clock:
+    "Fri 6 Mar, 19:03 CET"."""
+    return times.stamp(at, event.time_zone) if at else ""
+
+
+@register.filter
+def event_clock(at, event) -> str:
+    """The same, time of day only: "19:03 CET"."""
+    if not at:
+        return ""
+    return f"{times.clock(at, event.time_zone)} {times.abbreviation(at, event.time_zone)}"
+
+
+@register.filter
 def zone_city(zone) -> str:
     """Europe/Oslo as "Oslo"."""
     return zones.city(zone)

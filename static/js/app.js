@@ -54,8 +54,9 @@
   // on the viewer's clock too (accounts/viewer.py). Until it has, pages carry hidden
   // [data-viewer-time] spans, filled in here.
   const ZONE = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (ZONE && !document.cookie.split("; ").includes("tz=" + encodeURIComponent(ZONE))) {
-    document.cookie = "tz=" + encodeURIComponent(ZONE) + "; path=/; max-age=31536000; samesite=lax";
+  // Zone names (America/Argentina/Buenos_Aires) are valid cookie values as they are.
+  if (ZONE && !document.cookie.split("; ").includes("tz=" + ZONE)) {
+    document.cookie = "tz=" + ZONE + "; path=/; max-age=31536000; samesite=lax";
   }
 
   function clockIn(zone) {

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from accounts.models import User
 from events import services
 from tests.factories import EventFactory, UserFactory
 
@@ -48,7 +49,12 @@ def test_a_signed_in_persons_choice_is_kept_and_their_emails_follow_it(
 ):
     user = UserFactory()
     client.force_login(user)
+    # A link can't change an account (any site could embed it); the footer's form can.
     client.get(reverse("language", args=["de"]))
+    user.refresh_from_db()
+    assert user.language == ""
+    assert 'action="/language/de/"' in client.get("/events/").content.decode()
+    client.post(reverse("language", args=["de"]), {"next": "/events/"})
     user.refresh_from_db()
     assert user.language == "de"
     # Another device, whose browser asks for English, still gets German.
@@ -89,3 +95,23 @@ def test_the_api_explains_errors_in_the_requested_language(client):
     assert response.json()["error"] == "invalid_page_size"
     assert "page_size" in response.json()["detail"]
     assert response.json()["detail"] != "page_size must be from 1 to 100."
+
+
+def test_an_account_speaks_the_language_it_signed_up_in(client, django_capture_on_commit_callbacks):
+    password = "x7!long-pass"
+    data = {"name": "Jo", "email": "jo@example.com", "password1": password, "password2": password}
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:signup"), data, headers=GERMAN)
+    assert User.objects.get(email="jo@example.com").language == "de"
+    assert "Bestätigen Sie Ihre E-Mail-Adresse" in mail.outbox[-1].subject
+
+
+def test_the_profile_sets_the_language_of_emails(client):
+    user = UserFactory()
+    client.force_login(user)
+    html = client.get(reverse("accounts:profile"), headers=GERMAN).content.decode()
+    assert '<option value="de" selected>' in html
+    data = {"name": user.name, "email": user.email, "language": "de", "time_zone": ""}
+    client.post(reverse("accounts:profile"), data)
+    user.refresh_from_db()
+    assert user.language == "de"

@@ -90,6 +90,27 @@ def test_a_time_repeated_by_the_autumn_clock_change_is_refused(client, organizer
     assert not Event.objects.exists()
 
 
+def test_an_untouched_time_in_the_repeated_hour_does_not_block_other_edits(client):
+    # Ends at 02:30 summer time (00:30 UTC), the first of the two 02:30s that night.
+    event = oslo_meetup(starts_at=utc(2027, 10, 30, 18), ends_at=utc(2027, 10, 31, 0, 30))
+    client.force_login(event.organizer)
+    data = {
+        "title": "Night walk",
+        "category": event.category_id,
+        "description": event.description,
+        "starts_at": "2027-10-30T20:00",
+        "ends_at": "2027-10-31T02:30",
+        "time_zone": "Europe/Oslo",
+        "venue": event.venue,
+        "city": event.city,
+        "capacity": event.capacity,
+    }
+    response = client.post(reverse("events:edit", args=[event.slug]), data)
+    assert response.status_code == 302
+    event.refresh_from_db()
+    assert event.title == "Night walk" and event.ends_at == utc(2027, 10, 31, 0, 30)
+
+
 def test_a_half_hour_zone_is_placed_exactly(client, organizer):
     create(
         client, time_zone="Asia/Kolkata", starts_at="2027-03-06T19:00", ends_at="2027-03-06T21:00"
@@ -204,6 +225,11 @@ def test_a_cached_page_is_never_served_to_a_viewer_in_another_zone(client):
         "EST" in listing
         and "EST" not in client.get("/events/?past=on", headers=HX).content.decode()
     )
+
+
+def test_a_percent_encoded_zone_cookie_is_understood(client):
+    client.cookies["tz"] = "America%2FNew_York"
+    assert "13:00 – 15:00 EST" in page(client, oslo_meetup())
 
 
 def test_a_made_up_zone_cookie_is_ignored(client):

@@ -35,6 +35,8 @@ REGIONS = [
     r"<script\b.*?</script>",
     r"<style\b.*?</style>",
     r"{%\s*blocktranslate\b.*?{%\s*endblocktranslate\s*%}",
+    # Settings for the browser, not text.
+    r"<meta (?:name|property)=\"(?:viewport|htmx-config|og:type)\"[^>]*>",
 ]
 TAG_OR_VARIABLE = r"{%.*?%}|{{.*?}}"
 WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")
@@ -46,7 +48,10 @@ def reading(template: str) -> list[str]:
         template = re.sub(region, " ", template, flags=re.S)
     # A variable or tag inside an attribute must not end the attribute early.
     template = re.sub(TAG_OR_VARIABLE, " ", template, flags=re.S)
-    attributes = re.findall(rf'\s(?:{"|".join(READ_ATTRIBUTES)})="([^"]*)"', template)
+    attributes = [
+        value
+        for _, value in re.findall(rf"\s(?:{'|'.join(READ_ATTRIBUTES)})=([\"'])(.*?)\1", template)
+    ]
     text = re.sub(r"<[^>]*>", "\n", template)
     return [piece.strip() for piece in [*attributes, *text.split("\n")] if WORD.search(piece)]
 
@@ -63,8 +68,9 @@ def test_templates_have_no_untranslated_words(path):
 def test_the_check_finds_words_and_ignores_everything_else():
     template = """{% extends "base.html" %}{# note #}<p title="Hi {{ name }}">{{ event.title }}
       {% translate "Seats" %} · 12</p><img alt="Poster for {{ title }}"><b>Free</b>
-      {% blocktranslate trimmed %}Only {{ n }} left{% endblocktranslate %}"""
-    assert reading(template) == ["Hi", "Poster for", "Free"]
+      {% blocktranslate trimmed %}Only {{ n }} left{% endblocktranslate %}
+      <meta name="viewport" content="width=device-width"><b title='Sold out'>0</b>"""
+    assert reading(template) == ["Hi", "Poster for", "Sold out", "Free"]
 
 
 # -- The German catalogue -------------------------------------------------------------
