@@ -1,5 +1,3 @@
-from zoneinfo import ZoneInfo
-
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
@@ -28,6 +26,9 @@ class UserFieldsMixin:
         super().__init__(*args, **kwargs)
         if "name" in self.fields:
             self.fields["name"].required = True
+
+    def clean_language(self) -> str:
+        return self.cleaned_data["language"] or self.instance.language
 
     def clean_email(self) -> str:
         email = normalize_email(self.cleaned_data["email"])
@@ -59,7 +60,7 @@ class ProfileForm(forms.ModelForm):
     time_zone = forms.TypedChoiceField(
         label=gettext_lazy("Your time zone"),
         choices=lambda: [("", _("Your browser's, wherever you are")), *zones.choices()],
-        coerce=ZoneInfo,
+        coerce=zones.named,
         empty_value=None,
         required=False,
         help_text=gettext_lazy("Event times are also shown on this clock, on pages and in emails."),
@@ -68,6 +69,7 @@ class ProfileForm(forms.ModelForm):
     language = forms.ChoiceField(
         label=gettext_lazy("Language"),
         choices=settings.LANGUAGES,
+        required=False,
         help_text=gettext_lazy("For pages on every device, and for emails."),
     )
 

@@ -17,7 +17,7 @@ def test_switch_to_german_and_back(page: Page, db):
     expect(page.get_by_role("heading", level=1)).to_have_text("Kommende Veranstaltungen")
     expect(page.get_by_label("Suche")).to_be_visible()
 
-    page.get_by_role("link", name="Jazz im Hof").click()
+    page.get_by_role("link", name="Jazz im Hof", exact=True).click()
     expect(page).to_have_url(re.compile(re.escape(event.get_absolute_url()) + "$"))
     details = page.get_by_role("complementary", name="Veranstaltungsdetails")
     expect(details).to_contain_text("Wann")

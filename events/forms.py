@@ -1,5 +1,4 @@
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.utils import dateformat, timezone
@@ -86,7 +85,7 @@ class EventForm(forms.ModelForm):
     )
     ends_at = LocalDateTimeField(label=gettext_lazy("Ends"))
     time_zone = forms.TypedChoiceField(
-        label=gettext_lazy("Time zone"), choices=zones.choices, coerce=ZoneInfo, empty_value=None
+        label=gettext_lazy("Time zone"), choices=zones.choices, coerce=zones.named, empty_value=None
     )
 
     class Meta:

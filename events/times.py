@@ -36,9 +36,15 @@ def stamp(at: datetime, zone) -> str:
     return f"{day(at, zone)}, {clock(at, zone)} {abbreviation(at, zone)}"
 
 
+def where_clock(zone, abbreviations: str) -> str:
+    """ " (Oslo)" after the abbreviations; nothing for UTC, which names itself."""
+    place = city(zone)
+    return "" if place == abbreviations else f" ({place})"
+
+
 def moment(at: datetime, zone) -> str:
     """Fri 6 Mar, 19:00 CET (Oslo)."""
-    return f"{stamp(at, zone)} ({city(zone)})"
+    return f"{stamp(at, zone)}{where_clock(zone, abbreviation(at, zone))}"
 
 
 def span(starts: datetime, ends: datetime, zone) -> str:
@@ -52,7 +58,7 @@ def span(starts: datetime, ends: datetime, zone) -> str:
     first, last = abbreviation(starts, zone), abbreviation(ends, zone)
     if first != last:
         return f"{start} {first} – {end} {last} ({city(zone)})"
-    return f"{start} – {end} {last} ({city(zone)})"
+    return f"{start} – {end} {last}{where_clock(zone, last)}"
 
 
 def same_clock(zone, other, event) -> bool:

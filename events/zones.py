@@ -45,6 +45,16 @@ def is_known(name: str) -> bool:
     return name in _known()
 
 
+def named(name) -> zoneinfo.ZoneInfo:
+    """The zone of a name from the choices (or of a zone: forms pass the saved one
+    when they check for changes); ValueError, which forms report as an invalid
+    choice, for any other name, rather than zoneinfo's KeyError."""
+    name = str(name)
+    if not is_known(name):
+        raise ValueError(f"Unknown time zone: {name!r}")
+    return zoneinfo.ZoneInfo(name)
+
+
 def city(zone) -> str:
     """The place a zone is named after: Europe/Oslo is "Oslo", and
     America/Argentina/Buenos_Aires "Buenos Aires"."""

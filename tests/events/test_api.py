@@ -61,6 +61,7 @@ def test_poster_urls_are_absolute(client, user, password):
             "venue": "V",
             "city": "C",
             "starts_at": "2099-01-01T10:00",
+            "time_zone": "UTC",
             "ends_at": "2099-01-01T12:00",
             "publish": "1",
             "poster": image_upload(),

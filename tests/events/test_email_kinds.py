@@ -76,7 +76,7 @@ def test_the_plain_text_reads_well(kind, online):
     assert "Tom & Jerry's <Night>" in body  # not HTML-escaped
     assert "&amp;" not in body and "&#x27;" not in body and "<p>" not in body
     assert "\n\n\n" not in body  # never two blank lines in a row
-    assert "When:  Tuesday 6 May 2031, 18:30 – 21:30 UTC\n" in body
+    assert "When:  Tue 6 May 2031, 18:30 – 21:30 UTC\n" in body
     assert body.endswith("\n\n— EMS\n\n")
     for line in body.splitlines():
         assert len(line) <= 200

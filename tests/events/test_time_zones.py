@@ -11,6 +11,7 @@ from icalendar import Calendar
 from events import services, zones
 from events.calendar import registration_ics
 from events.filters import when_range
+from events.forms import EventForm
 from events.models import Event
 from tests.factories import EventFactory, UserFactory
 
@@ -105,6 +106,9 @@ def test_an_untouched_time_in_the_repeated_hour_does_not_block_other_edits(clien
         "city": event.city,
         "capacity": event.capacity,
     }
+    form = EventForm(data, instance=Event.objects.get(pk=event.pk))
+    # Nothing about the time changed, so attendees are not told it did.
+    assert form.is_valid() and form.changes().keys() == {"title", "waitlist_enabled"}
     response = client.post(reverse("events:edit", args=[event.slug]), data)
     assert response.status_code == 302
     event.refresh_from_db()

@@ -73,7 +73,9 @@ def test_cancel_restores_the_display_without_saving(client, event):
 def test_invalid_input_rerenders_the_form_in_place_and_keeps_it(client, event):
     starts = (event.starts_at + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M")
     response = client.post(
-        edit_url(event, "when"), {"starts_at": starts, "ends_at": "not a date"}, headers=HX
+        edit_url(event, "when"),
+        {"starts_at": starts, "ends_at": "not a date", "time_zone": "UTC"},
+        headers=HX,
     )
     html = response.content.decode()
     assert response.status_code == 200
@@ -89,7 +91,9 @@ def test_the_end_must_stay_after_the_start(client, event):
     ends = (event.starts_at - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
     starts = event.starts_at.strftime("%Y-%m-%dT%H:%M")
     response = client.post(
-        edit_url(event, "when"), {"starts_at": starts, "ends_at": ends}, headers=HX
+        edit_url(event, "when"),
+        {"starts_at": starts, "ends_at": ends, "time_zone": "UTC"},
+        headers=HX,
     )
     assert "The event must end after it starts." in response.content.decode()
 
@@ -219,6 +223,7 @@ def test_full_edit_page_saves_every_field_without_javascript(client, event):
         "category": event.category_id,
         "starts_at": event.starts_at.strftime("%Y-%m-%dT%H:%M"),
         "ends_at": event.ends_at.strftime("%Y-%m-%dT%H:%M"),
+        "time_zone": "UTC",
         "venue": "Hall",
         "city": "Berlin",
         "capacity": "30",
@@ -239,6 +244,7 @@ def test_full_edit_page_shows_service_refusals_in_the_form(client, event):
         "description": "x",
         "starts_at": event.starts_at.strftime("%Y-%m-%dT%H:%M"),
         "ends_at": event.ends_at.strftime("%Y-%m-%dT%H:%M"),
+        "time_zone": "UTC",
         "venue": "Hall",
         "city": "Berlin",
         "capacity": "1",
