@@ -40,5 +40,5 @@ class BodyLimitMiddleware:
 
 
 def in_request_language(request):
-    """The language LocaleMiddleware would choose, for a refusal made before it runs."""
+    """The language LanguageMiddleware would choose, for a refusal made before it runs."""
     return translation.override(translation.get_language_from_request(request))

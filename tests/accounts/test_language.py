@@ -116,3 +116,9 @@ def test_the_profile_sets_the_language_of_emails(client):
     client.post(reverse("accounts:profile"), data)
     user.refresh_from_db()
     assert user.language == "de"
+
+
+def test_pages_say_their_language_and_that_it_follows_the_browser(client):
+    response = client.get("/events/", headers=GERMAN)
+    assert response["Content-Language"] == "de"
+    assert "Accept-Language" in response["Vary"]
