@@ -138,3 +138,15 @@ def test_create_an_event_with_a_poster_and_find_it_in_the_list(page: Page, db, p
     expect(card.locator("img")).to_have_attribute(
         "src", re.compile(r"/media/posters/cards/\w+\.webp")
     )
+
+
+def test_an_unlisted_event_is_not_in_the_catalogue_but_opens_by_its_link(page: Page, db):
+    EventFactory(title="Open supper")
+    hidden = EventFactory(title="Secret supper", visibility=Event.Visibility.UNLISTED)
+    page.goto("/events/")
+    page.get_by_role("searchbox").fill("supper")
+    expect(card_titles(page)).to_have_text(["Open supper"])
+
+    page.goto(hidden.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text("Secret supper")
+    expect(page.locator('meta[name="robots"]')).to_have_attribute("content", "noindex")

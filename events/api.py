@@ -46,6 +46,7 @@ def event_json(event: Event, request) -> dict:
         "starts_at": event.starts_at.astimezone(event.time_zone).isoformat(),
         "ends_at": event.ends_at.astimezone(event.time_zone).isoformat(),
         "time_zone": str(event.time_zone),
+        "visibility": event.visibility,
         "is_online": event.is_online,
         "venue": event.venue,
         "city": event.city,

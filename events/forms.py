@@ -103,6 +103,7 @@ class EventForm(forms.ModelForm):
             "online_url",
             "capacity",
             "waitlist_enabled",
+            "visibility",
         ]
         # The labels Django would make from the field names, here so they are translated.
         labels = {
@@ -113,15 +114,21 @@ class EventForm(forms.ModelForm):
             "city": gettext_lazy("City"),
             "is_online": gettext_lazy("This is an online event"),
             "waitlist_enabled": gettext_lazy("Offer a waitlist"),
+            "visibility": gettext_lazy("Visibility"),
         }
         help_texts = {
             "waitlist_enabled": gettext_lazy(
                 "When the event is full, people can queue for a seat."
             ),
+            "visibility": gettext_lazy(
+                "An unlisted event is left out of the catalogue, search, the API's list and "
+                "search engines. Registering works the same."
+            ),
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 6}),
             "online_url": forms.URLInput(attrs={"placeholder": "https://"}),
+            "visibility": forms.RadioSelect,
         }
 
     def __init__(self, *args, section: Section | None = None, locked=(), **kwargs):
@@ -135,6 +142,9 @@ class EventForm(forms.ModelForm):
             self.fields[name].help_text = _("This can't change once the event has started.")
         if "category" in self.fields:
             self.fields["category"].empty_label = _("Choose a category")
+        if "visibility" in self.fields:
+            # A form from before the setting existed leaves the event as it was.
+            self.fields["visibility"].required = False
         for name in set(TIME_FIELDS) & set(self.fields):
             self.fields[name].zone = self.instance.time_zone
         # Validating a ModelForm writes the new values onto the instance; changes()
@@ -160,6 +170,9 @@ class EventForm(forms.ModelForm):
         if name in self.fields:
             return self.cleaned_data.get(name)
         return getattr(self.instance, name)
+
+    def clean_visibility(self) -> str:
+        return self.cleaned_data["visibility"] or self.instance.visibility
 
     def changes(self) -> dict:
         """What the organizer changed, for services.update_event (the poster goes apart).

@@ -39,17 +39,23 @@ class EventQuerySet(models.QuerySet):
         """Live events: published and not cancelled."""
         return self.filter(status=Event.Status.PUBLISHED)
 
-    def listed(self):
-        """What the public catalogue shows: published events, and cancelled ones marked so."""
+    def reachable(self):
+        """What anyone with the link can open: published events, and cancelled ones
+        marked so, public or unlisted."""
         return self.filter(status__in=Event.LISTED)
 
+    def listed(self):
+        """What the public catalogue, its search and the API's list show: the reachable
+        events that are public. Unlisted ones open by their link only."""
+        return self.reachable().filter(visibility=Event.Visibility.PUBLIC)
+
     def visible_to(self, user):
-        """Listed events, plus drafts for their organizer and for staff."""
+        """Reachable events, plus drafts for their organizer and for staff."""
         if user.is_staff:
             return self.all()
         if user.is_authenticated:
             return self.filter(Q(status__in=Event.LISTED) | Q(organizer=user))
-        return self.listed()
+        return self.reachable()
 
     def open_for_registration(self):
         """Events anyone may register for now: Event.registration_closed is None."""
@@ -98,8 +104,18 @@ class EventStatus(models.TextChoices):
 LISTED = (EventStatus.PUBLISHED, EventStatus.CANCELLED)
 
 
+class Visibility(models.TextChoices):
+    PUBLIC = "public", gettext_lazy("Public: in the catalogue and search")
+    UNLISTED = "unlisted", gettext_lazy("Unlisted: only people with the link")
+
+
+# The rows EventQuerySet.listed() reads, for the catalogue's partial indexes.
+CATALOGUE = Q(status__in=LISTED, visibility=Visibility.PUBLIC)
+
+
 class Event(EventRules, models.Model):
     Status = EventStatus
+    Visibility = Visibility
     LISTED = LISTED
 
     # The composite indexes in Meta lead with these foreign keys, so they need no own index.
@@ -146,6 +162,12 @@ class Event(EventRules, models.Model):
         gettext_lazy("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     waitlist_enabled = models.BooleanField(gettext_lazy("waitlist"), default=True)
+    visibility = models.CharField(
+        gettext_lazy("visibility"),
+        max_length=10,
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+    )
     cancellation_reason = MultiLineTextField(
         gettext_lazy("cancellation reason"), max_length=REASON_MAX, blank=True, editable=False
     )
@@ -171,6 +193,9 @@ class Event(EventRules, models.Model):
                 condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
             ),
             models.CheckConstraint(condition=Q(capacity__gt=0), name="event_capacity_positive"),
+            models.CheckConstraint(
+                condition=Q(visibility__in=Visibility.values), name="event_visibility_valid"
+            ),
             # TextField has no size in the database, so the limits are checks.
             models.CheckConstraint(
                 condition=LessThanOrEqual(Length("description"), DESCRIPTION_MAX),
@@ -187,22 +212,20 @@ class Event(EventRules, models.Model):
             # with ends_at inside so "upcoming" is checked without the table.
             models.Index(
                 fields=["starts_at", "ends_at"],
-                condition=Q(status__in=LISTED),
+                condition=CATALOGUE,
                 name="event_listed_soonest",
             ),
             models.Index(
                 fields=["-seats_taken", "starts_at", "ends_at"],
-                condition=Q(status__in=LISTED),
+                condition=CATALOGUE,
                 name="event_listed_popular",
             ),
             models.Index(
                 fields=["-created_at", "ends_at"],
-                condition=Q(status__in=LISTED),
+                condition=CATALOGUE,
                 name="event_listed_newest",
             ),
-            models.Index(
-                fields=["ends_at"], condition=Q(status__in=LISTED), name="event_listed_ends"
-            ),
+            models.Index(fields=["ends_at"], condition=CATALOGUE, name="event_listed_ends"),
             models.Index(fields=["category", "starts_at"], name="event_category_starts"),
             models.Index(fields=["city", "starts_at"], name="event_city_starts"),
             models.Index(fields=["organizer", "starts_at"], name="event_organizer_starts"),

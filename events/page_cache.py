@@ -98,8 +98,8 @@ def catalogue_version() -> str:
 
 
 def event_version(slug: str) -> str | None:
-    """The version of the listed event at `slug`, or None when no listed event is there:
-    the rows of Event.objects.listed(), which a test holds this to."""
+    """The version of the reachable event at `slug`, or None when none is there: the
+    rows of Event.objects.reachable(), which a test holds this to."""
     marks = ", ".join(["%s"] * len(Event.LISTED))
     row = _fetch(
         f"SELECT {_column('id')}, {_column('updated_at')} FROM {_table()}"

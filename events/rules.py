@@ -33,6 +33,11 @@ class EventRules:
         return self.status == self.Status.CANCELLED
 
     @property
+    def is_unlisted(self) -> bool:
+        """Opens by its link only. Twin: EventQuerySet.listed() leaves it out."""
+        return self.visibility == self.Visibility.UNLISTED
+
+    @property
     def seats_left(self) -> int:
         return self.capacity - self.seats_taken
 

@@ -41,6 +41,11 @@ SECTIONS = {
             pgettext_lazy("the part an Edit button edits", "capacity and waitlist"),
             ("capacity", "waitlist_enabled"),
         ),
+        Section(
+            "visibility",
+            pgettext_lazy("the part an Edit button edits", "visibility"),
+            ("visibility",),
+        ),
         Section("poster", pgettext_lazy("the part an Edit button edits", "poster"), ("poster",)),
     )
 }

@@ -161,11 +161,12 @@ def test_no_page_cache_when_fragment_caching_is_off(client, settings):
     assert not caches["recent_pages"]._cache  # a LocMemCache keeps its entries there
 
 
-def test_an_event_has_a_version_exactly_where_the_catalogue_lists_it(client):
+def test_an_event_has_a_version_exactly_where_its_link_opens_it(client):
     events = {status: EventFactory(status=status) for status in Event.Status}
-    listed = set(Event.objects.listed().values_list("slug", flat=True))
+    events["unlisted"] = EventFactory(visibility=Event.Visibility.UNLISTED)
+    reachable = set(Event.objects.reachable().values_list("slug", flat=True))
     versioned = {e.slug for e in events.values() if page_cache.event_version(e.slug)}
-    assert versioned == listed == {e.slug for s, e in events.items() if s != Event.Status.DRAFT}
+    assert versioned == reachable == {e.slug for s, e in events.items() if s != Event.Status.DRAFT}
     draft = events[Event.Status.DRAFT].get_absolute_url()
     assert client.get(draft).status_code == 404
 
