@@ -142,9 +142,9 @@ class EventForm(forms.ModelForm):
             self.fields[name].help_text = _("This can't change once the event has started.")
         if "category" in self.fields:
             self.fields["category"].empty_label = _("Choose a category")
-        if "visibility" in self.fields:
+        if "visibility" in self.fields and self.is_bound and "visibility" not in self.data:
             # A form from before the setting existed leaves the event as it was.
-            self.fields["visibility"].required = False
+            self.fields["visibility"].disabled = True
         for name in set(TIME_FIELDS) & set(self.fields):
             self.fields[name].zone = self.instance.time_zone
         # Validating a ModelForm writes the new values onto the instance; changes()
@@ -170,9 +170,6 @@ class EventForm(forms.ModelForm):
         if name in self.fields:
             return self.cleaned_data.get(name)
         return getattr(self.instance, name)
-
-    def clean_visibility(self) -> str:
-        return self.cleaned_data["visibility"] or self.instance.visibility
 
     def changes(self) -> dict:
         """What the organizer changed, for services.update_event (the poster goes apart).

@@ -18,7 +18,7 @@ SEAT_FIELDS = frozenset({"capacity", "waitlist_enabled"})
 # Once an event has started, when, where and seats are history; words and pictures
 # may still be fixed.
 FROZEN_ONCE_STARTED = NOTIFY_FIELDS | SEAT_FIELDS
-EDITABLE_FIELDS = FROZEN_ONCE_STARTED | {"title", "description", "category", "poster"}
+EDITABLE_FIELDS = FROZEN_ONCE_STARTED | {"title", "description", "category", "poster", "visibility"}
 
 
 class EventRules:
