@@ -105,16 +105,10 @@ class EventForm(forms.ModelForm):
             "waitlist_enabled",
             "visibility",
         ]
-        # The labels Django would make from the field names, here so they are translated.
+        # The rest take the models' translated verbose names.
         labels = {
-            "title": gettext_lazy("Title"),
-            "category": gettext_lazy("Category"),
-            "description": gettext_lazy("Description"),
-            "venue": gettext_lazy("Venue"),
-            "city": gettext_lazy("City"),
             "is_online": gettext_lazy("This is an online event"),
             "waitlist_enabled": gettext_lazy("Offer a waitlist"),
-            "visibility": gettext_lazy("Visibility"),
         }
         help_texts = {
             "waitlist_enabled": gettext_lazy(

@@ -31,9 +31,14 @@ def abbreviation(moment: datetime, zone) -> str:
     return offset(zone, moment) if name[0] in "+-" else name
 
 
+def clock_and_abbreviation(at: datetime, zone) -> str:
+    """19:00 CET."""
+    return f"{clock(at, zone)} {abbreviation(at, zone)}"
+
+
 def stamp(at: datetime, zone) -> str:
     """Fri 6 Mar, 19:00 CET: for tables, where the zone's city is said once."""
-    return f"{day(at, zone)}, {clock(at, zone)} {abbreviation(at, zone)}"
+    return f"{day(at, zone)}, {clock_and_abbreviation(at, zone)}"
 
 
 def where_clock(zone, abbreviations: str) -> str:

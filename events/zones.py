@@ -101,8 +101,8 @@ def choices(moment: datetime | None = None) -> list:
     """Grouped (region, [(name, label)]) choices, each labelled with its city and the
     offset it has now, so "Oslo (UTC+01:00)" in winter and "(UTC+02:00)" in summer."""
     moment = moment or datetime.now(UTC)
-    # Offsets change on the hour at most; working out ~400 of them for every form
-    # built is wasted work.
+    # Offsets change a few times a year, so a label up to an hour old is right but for
+    # an hour around a clock change; working out ~400 of them per form is wasted work.
     return _choices_at(moment.replace(minute=0, second=0, microsecond=0))
 
 

@@ -31,9 +31,7 @@ def event_stamp(at, event) -> str:
 @register.filter
 def event_clock(at, event) -> str:
     """The same, time of day only: "19:03 CET"."""
-    if not at:
-        return ""
-    return f"{times.clock(at, event.time_zone)} {times.abbreviation(at, event.time_zone)}"
+    return times.clock_and_abbreviation(at, event.time_zone) if at else ""
 
 
 @register.filter
