@@ -1,7 +1,8 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.functions import Length
+from django.db.models.functions import Coalesce, Length
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +18,9 @@ from .text import MultiLineTextField, OneLineCharField
 # Long enough for any real event page; short enough that search stays fast.
 DESCRIPTION_MAX = 20_000
 REASON_MAX = 2_000
+# Guests one registration may bring at most, whatever an event allows: a party of ten.
+GUESTS_MAX = 9
+GUEST_NAME_MAX = 100
 # Lowercase letters and digits that can't be mistaken for each other (no l/1, o/0).
 SLUG_SUFFIX_CHARS = "abcdefghijkmnpqrstuvwxyz23456789"
 
@@ -32,6 +36,11 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def people(condition: Q, field: str = "party_size"):
+    """The number of people (each registration's party) matching `condition`, 0 for none."""
+    return Coalesce(models.Sum(field, filter=condition), 0)
 
 
 class EventQuerySet(models.QuerySet):
@@ -78,15 +87,16 @@ class EventQuerySet(models.QuerySet):
         return self.filter(seats_taken__lt=F("capacity"))
 
     def with_attendance(self):
-        """Annotate `waiting` (waitlist length) and `checked_in`, in the same query."""
-        waitlisted = models.Q(registrations__status=RegistrationStatus.WAITLISTED)
-        arrived = models.Q(
+        """Annotate `waiting` (people on the waitlist) and `checked_in` (people who
+        arrived), in the same query."""
+        waitlisted = Q(registrations__status=RegistrationStatus.WAITLISTED)
+        arrived = Q(
             registrations__status=RegistrationStatus.CONFIRMED,
             registrations__checked_in_at__isnull=False,
         )
         return self.annotate(
-            waiting=models.Count("registrations", filter=waitlisted),
-            checked_in=models.Count("registrations", filter=arrived),
+            waiting=people(waitlisted, "registrations__party_size"),
+            checked_in=people(arrived, "registrations__party_size"),
         )
 
     def for_cards(self):
@@ -162,6 +172,12 @@ class Event(EventRules, models.Model):
         gettext_lazy("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     waitlist_enabled = models.BooleanField(gettext_lazy("waitlist"), default=True)
+    guests_allowed = models.PositiveSmallIntegerField(
+        gettext_lazy("guests per registration"),
+        default=0,
+        validators=[MaxValueValidator(GUESTS_MAX)],
+        help_text=gettext_lazy("How many guests each person may bring. Guests take seats too."),
+    )
     visibility = models.CharField(
         gettext_lazy("visibility"),
         max_length=10,
@@ -195,6 +211,10 @@ class Event(EventRules, models.Model):
             models.CheckConstraint(condition=Q(capacity__gt=0), name="event_capacity_positive"),
             models.CheckConstraint(
                 condition=Q(visibility__in=Visibility.values), name="event_visibility_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(guests_allowed__gte=0, guests_allowed__lte=GUESTS_MAX),
+                name="event_guests_allowed_range",
             ),
             # TextField has no size in the database, so the limits are checks.
             models.CheckConstraint(
@@ -273,13 +293,13 @@ class RegistrationQuerySet(models.QuerySet):
         return self.filter(status__in=ACTIVE)
 
     def counts(self) -> dict[str, int]:
-        """How many are confirmed, waitlisted and checked in, in one query."""
+        """How many people (guests included) are confirmed, waitlisted and checked in,
+        in one query."""
         return self.aggregate(
-            confirmed=models.Count("pk", filter=Q(status=RegistrationStatus.CONFIRMED)),
-            waitlisted=models.Count("pk", filter=Q(status=RegistrationStatus.WAITLISTED)),
-            checked_in=models.Count(
-                "pk",
-                filter=Q(status=RegistrationStatus.CONFIRMED, checked_in_at__isnull=False),
+            confirmed=people(Q(status=RegistrationStatus.CONFIRMED)),
+            waitlisted=people(Q(status=RegistrationStatus.WAITLISTED)),
+            checked_in=people(
+                Q(status=RegistrationStatus.CONFIRMED, checked_in_at__isnull=False)
             ),
         )
 
@@ -315,7 +335,7 @@ class RegistrationQuerySet(models.QuerySet):
             position=models.Case(
                 models.When(
                     status=RegistrationStatus.WAITLISTED,
-                    then=models.functions.Coalesce(models.Subquery(ahead), 0) + 1,
+                    then=Coalesce(models.Subquery(ahead), 0) + 1,
                 ),
                 default=None,
             )
@@ -351,6 +371,10 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField(gettext_lazy("confirmed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(gettext_lazy("cancelled at"), null=True, blank=True)
     checked_in_at = models.DateTimeField(gettext_lazy("checked in at"), null=True, blank=True)
+    # The person and their guests, who all take a seat together or wait together.
+    party_size = models.PositiveSmallIntegerField(gettext_lazy("party size"), default=1)
+    # The guests' names where the person gave them (at most party_size - 1).
+    guest_names = models.JSONField(gettext_lazy("guest names"), default=list, blank=True)
     # iCalendar SEQUENCE: bumped whenever the attendee's calendar entry changes.
     sequence = models.PositiveIntegerField(gettext_lazy("calendar sequence"), default=0)
 
@@ -365,6 +389,10 @@ class Registration(models.Model):
                 fields=["event", "user"],
                 condition=Q(status__in=ACTIVE),
                 name="registration_one_active_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(party_size__gte=1, party_size__lte=GUESTS_MAX + 1),
+                name="registration_party_size_range",
             ),
         ]
         indexes = [
@@ -382,6 +410,10 @@ class Registration(models.Model):
     @property
     def is_waitlisted(self) -> bool:
         return self.status == RegistrationStatus.WAITLISTED
+
+    @property
+    def guests(self) -> int:
+        return self.party_size - 1
 
 
 class EmailDeliveryQuerySet(models.QuerySet):

@@ -9,12 +9,13 @@ tests/events/test_rules.py checks that the two agree.
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 # Attendees' calendars hold these, so changing them on a published event emails them.
 NOTIFY_FIELDS = frozenset(
     {"starts_at", "ends_at", "time_zone", "is_online", "venue", "city", "online_url"}
 )
-SEAT_FIELDS = frozenset({"capacity", "waitlist_enabled"})
+SEAT_FIELDS = frozenset({"capacity", "waitlist_enabled", "guests_allowed"})
 # Once an event has started, when, where and seats are history; words and pictures
 # may still be fixed.
 FROZEN_ONCE_STARTED = NOTIFY_FIELDS | SEAT_FIELDS
@@ -78,14 +79,31 @@ class EventRules:
         return None
 
     @property
+    def asks_before_registering(self) -> bool:
+        """Whether Register opens a short form (how many guests) instead of registering
+        in one click."""
+        return self.guests_allowed > 0
+
+    @property
     def joining_refused(self) -> str | None:
         """Why nobody can take a seat or a waitlist place now: registration is closed, or
         the event is full with no waitlist. None means Register (or Join the waitlist)."""
+        return self.party_refused(1)
+
+    def party_refused(self, size: int) -> str | None:
+        """Why a party of `size` people can get neither seats nor a waitlist place now."""
         if refused := self.registration_closed:
             return refused
-        if self.is_full and not self.waitlist_enabled:
+        if self.seats_left >= size or self.waitlist_enabled:
+            return None
+        if self.is_full:
             return _("Sorry, this event is full.")
-        return None
+        message = ngettext(
+            "Only %(count)s seat is left, not enough for your party of %(size)s.",
+            "Only %(count)s seats are left, not enough for your party of %(size)s.",
+            self.seats_left,
+        )
+        return message % {"count": self.seats_left, "size": size}
 
     @property
     def leaving_closed(self) -> str | None:

@@ -55,7 +55,7 @@ def management(user, event: Event) -> dict:
     return {
         "can_edit": True,
         "locked_sections": locked_sections(event),
-        "waiting": event.registrations.waitlist().count(),
+        "waiting": event.registrations.counts()["waitlisted"],
     }
 
 

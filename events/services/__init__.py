@@ -4,7 +4,7 @@ Every function is keyword-only and runs in one transaction that locks the event
 row first (the only lock taken, so locks cannot be taken out of order). The
 registration rows and Event.seats_taken change together, so at every commit
 
-    seats_taken == count(confirmed registrations) <= capacity
+    seats_taken == sum(party_size of confirmed registrations) <= capacity
 
 and the database's check constraint is the last line of defence. Refusals raise a
 ServiceError that views turn into a message and a status code. Emails go out only
@@ -32,7 +32,8 @@ from .organizing import (
     unpublish_event,
     update_event,
 )
-from .registration import cancel_registration, register
+from .party import Party
+from .registration import cancel_registration, change_party, register
 
 __all__ = [
     "AlreadyRegistered",
@@ -42,11 +43,13 @@ __all__ = [
     "EventUpdate",
     "InvalidChange",
     "NotRegistered",
+    "Party",
     "RegistrationClosed",
     "RegistrationError",
     "ServiceError",
     "cancel_event",
     "cancel_registration",
+    "change_party",
     "check_in",
     "create_event",
     "delete_draft",

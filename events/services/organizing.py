@@ -93,7 +93,7 @@ def update_event(*, event: Event, changes: dict, poster: Poster | None = None) -
             changed = {name for name, value in changes.items() if getattr(event, name) != value}
             for name in changed:
                 setattr(event, name, changes[name])
-            promoted = _apply_seats(event) if changed & SEAT_FIELDS else []
+            promoted = _apply_seats(event, changed) if changed & SEAT_FIELDS else []
             if poster:
                 replaced = [event.poster.name, event.poster_card.name]
                 stored = _store_poster(event, poster)
@@ -111,9 +111,9 @@ def update_event(*, event: Event, changes: dict, poster: Poster | None = None) -
     return EventUpdate(event, len(notified))
 
 
-def _apply_seats(event: Event) -> list[int]:
+def _apply_seats(event: Event, changed: set[str]) -> list[int]:
     """Check the new capacity and waitlist setting against the locked counts, and fill
-    any new seats from the waitlist in order."""
+    any new seats from the waitlist (see promote)."""
     if event.capacity < event.seats_taken:
         taken = event.seats_taken
         message = ngettext(
@@ -122,21 +122,22 @@ def _apply_seats(event: Event) -> list[int]:
             taken,
         )
         raise InvalidChange(message % {"count": taken}, field="capacity")
-    free = event.capacity - event.seats_taken
-    promoted = promote(event, seats=free)
-    event.seats_taken += len(promoted)
-    # Fewer promoted than free seats means the waitlist is now empty.
-    if not event.waitlist_enabled and len(promoted) == free:
-        waiting = event.registrations.waitlist().count()
-        if waiting:
-            message = ngettext(
-                "%(count)s person is on the waitlist. "
-                "Raise the capacity to give them seats, or keep the waitlist on.",
-                "%(count)s people are on the waitlist. "
-                "Raise the capacity to give them seats, or keep the waitlist on.",
-                waiting,
-            )
-            raise InvalidChange(message % {"count": waiting}, field="waitlist_enabled")
+    waitlist = event.registrations.waitlist()
+    # Only a waitlist that was on can have people on it.
+    turned_off = "waitlist_enabled" in changed and not event.waitlist_enabled
+    if turned_off and not waitlist.exists():
+        return []
+    promoted = promote(event)
+    if turned_off and waitlist.exists():
+        waiting = event.registrations.counts()["waitlisted"]
+        message = ngettext(
+            "%(count)s person is on the waitlist. "
+            "Raise the capacity to give them seats, or keep the waitlist on.",
+            "%(count)s people are on the waitlist. "
+            "Raise the capacity to give them seats, or keep the waitlist on.",
+            waiting,
+        )
+        raise InvalidChange(message % {"count": waiting}, field="waitlist_enabled")
     return promoted
 
 

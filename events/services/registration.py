@@ -4,22 +4,26 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..models import Event, Registration
 from ..selectors import Place
 from .common import lock, notify, notify_many, require_confirmed_email
 from .errors import AlreadyRegistered, EventFull, NotRegistered, RegistrationClosed
+from .party import Party
 
 
-def register(*, user, event: Event) -> Place:
-    """Take a seat, or a waitlist place when the event is full and has a waitlist.
+def register(*, user, event: Event, guests=0, guest_names=()) -> Place:
+    """Take seats for the person and their guests, or a waitlist place when they don't
+    fit and the event has a waitlist.
 
-    The place's registration.event is the event as committed, showing this seat, so
+    The place's registration.event is the event as committed, showing these seats, so
     callers can show the outcome without reading anything again."""
     require_confirmed_email(user)
+    party = Party.of(event, guests, guest_names)
     try:
         with transaction.atomic():
-            place = _take_free_seat(user, event) or _register_locked(user, event)
+            place = _take_free_seats(user, event, party) or _register_locked(user, event, party)
             notify(place.registration, "confirmed" if place.is_confirmed else "waitlisted")
     except IntegrityError:
         # The partial unique constraint refused a second active registration (a double
@@ -28,32 +32,37 @@ def register(*, user, event: Event) -> Place:
     return place
 
 
-def _take_free_seat(user, event: Event) -> Place | None:
-    """The common case in two statements and no lock wait: a conditional UPDATE takes a
-    seat only while one is free and registration is open, atomically on both databases.
-    None when it can't, and _register_locked decides why under the lock."""
-    if event.is_full:
+def _take_free_seats(user, event: Event, party: Party) -> Place | None:
+    """The common case in two statements and no lock wait: a conditional UPDATE takes
+    the seats only while enough are free, registration is open and the guests are still
+    allowed, atomically on both databases. None when it can't, and _register_locked
+    decides why under the lock."""
+    if event.seats_left < party.size:
         return None
+    rows = Event.objects.open_for_registration().filter(
+        seats_taken__lte=F("capacity") - party.size, guests_allowed__gte=party.guests
+    )
     now = timezone.now()
-    if not _move_seats(event, 1, now, Event.objects.open_for_registration().with_seats_left()):
+    if not _move_seats(event, party.size, now, rows):
         return None
-    return Place(_create(event, user, Registration.Status.CONFIRMED, now))
+    return Place(_create(event, user, party, Registration.Status.CONFIRMED, now))
 
 
-def _register_locked(user, event: Event) -> Place:
+def _register_locked(user, event: Event, party: Party) -> Place:
     event = lock(event)
     if refused := event.registration_closed:
         raise RegistrationClosed(refused)
+    party = Party.of(event, party.guests, party.names)  # the limit may have changed
     now = timezone.now()
-    if not event.is_full:
-        _move_seats(event, 1, now)
-        return Place(_create(event, user, Registration.Status.CONFIRMED, now))
-    if refused := event.joining_refused:
+    if event.seats_left >= party.size:
+        _move_seats(event, party.size, now)
+        return Place(_create(event, user, party, Registration.Status.CONFIRMED, now))
+    if refused := event.party_refused(party.size):
         if Registration.objects.active().filter(event=event, user=user).exists():
             # Not "full": the first click of a double click took the last seat.
             raise AlreadyRegistered(_("You're already registered for this event."))
-        raise EventFull(refused)
-    registration = _create(event, user, Registration.Status.WAITLISTED, now)
+        raise EventFull(refused, field="guests" if party.guests else None)
+    registration = _create(event, user, party, Registration.Status.WAITLISTED, now)
     # Everyone else waiting joined under this lock, before `now`, so is ahead: the new
     # place is the waitlist's length.
     return Place(registration, position=event.registrations.waitlist().count())
@@ -71,17 +80,32 @@ def _move_seats(event: Event, by: int, now, rows=None) -> bool:
     return True
 
 
-def _create(event: Event, user, status: str, now) -> Registration:
+def _create(event: Event, user, party: Party, status: str, now) -> Registration:
     confirmed_at = now if status == Registration.Status.CONFIRMED else None
     return Registration.objects.create(
-        event=event, user=user, status=status, created_at=now, confirmed_at=confirmed_at
+        event=event,
+        user=user,
+        status=status,
+        party_size=party.size,
+        guest_names=list(party.names),
+        created_at=now,
+        confirmed_at=confirmed_at,
     )
+
+
+def _active(event: Event, user) -> Registration:
+    registration = Registration.objects.active().filter(event=event, user=user).first()
+    if registration is None:
+        raise NotRegistered(_("You're not registered for this event."))
+    if refused := event.leaving_closed:
+        raise RegistrationClosed(refused)
+    return registration
 
 
 @dataclass(frozen=True)
 class Cancelled:
     """What cancel_registration did: the cancelled registration, the event as committed,
-    and the ids of the people the freed seat went to."""
+    and the ids of the registrations the freed seats went to."""
 
     registration: Registration
     event: Event
@@ -89,36 +113,99 @@ class Cancelled:
 
 
 def cancel_registration(*, user, event: Event) -> Cancelled:
-    """Give up a seat or a waitlist place. A freed seat goes to the head of the waitlist."""
+    """Give up the party's seats or its waitlist place. Freed seats go to the waitlist
+    (see promote)."""
     with transaction.atomic():
         event = lock(event)
-        registration = Registration.objects.active().filter(event=event, user=user).first()
-        if registration is None:
-            raise NotRegistered(_("You're not registered for this event."))
-        if refused := event.leaving_closed:
-            raise RegistrationClosed(refused)
-        was_confirmed = registration.is_confirmed
+        registration = _active(event, user)
+        now = timezone.now()
+        freed = registration.party_size if registration.is_confirmed else 0
         registration.status = Registration.Status.CANCELLED
-        registration.cancelled_at = timezone.now()
+        registration.cancelled_at = now
         # The cancellation email's calendar file must supersede the confirmation's.
         registration.sequence += 1
         registration.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
-        promoted = promote(event, seats=1) if was_confirmed else []
-        if was_confirmed and not promoted:
-            _move_seats(event, -1, registration.cancelled_at)
         notify(registration, "cancelled")
-        notify_many(promoted, "promoted")
+        promoted = _free_seats(event, freed, now)
     return Cancelled(registration, event, promoted)
 
 
-def promote(event: Event, *, seats: int) -> list[int]:
-    """Confirm up to `seats` people from the head of the waitlist, in order, and return
-    their ids. The caller holds the lock and accounts for seats_taken."""
-    if seats <= 0:
-        return []
-    promoted = list(event.registrations.waitlist().values_list("pk", flat=True)[:seats])
-    now = timezone.now()
-    Registration.objects.filter(pk__in=promoted).update(
-        status=Registration.Status.CONFIRMED, confirmed_at=now, updated_at=now
+def change_party(*, user, event: Event, guests, guest_names=()) -> Place:
+    """Bring more or fewer guests. Fewer frees seats for the waitlist; more needs free
+    seats for a confirmed party, else nothing changes. A waitlisted party keeps its
+    place in the queue either way."""
+    with transaction.atomic():
+        event = lock(event)
+        registration = _active(event, user)
+        party = Party.of(event, guests, guest_names, current=registration.guests)
+        more = party.size - registration.party_size
+        if registration.is_confirmed and more > event.seats_left:
+            raise EventFull(_no_room(event, registration), field="guests")
+        registration.party_size, registration.guest_names = party.size, list(party.names)
+        registration.save(update_fields=["party_size", "guest_names", "updated_at"])
+        now = timezone.now()
+        if registration.is_confirmed and more > 0:
+            _move_seats(event, more, now)
+        elif registration.pk in _free_seats(event, -more if registration.is_confirmed else 0, now):
+            # A smaller waitlisted party can fit where it didn't before.
+            registration.status = Registration.Status.CONFIRMED
+    registration.event = event
+    return Place(registration, _position(registration))
+
+
+def _no_room(event: Event, registration: Registration) -> str:
+    most = registration.guests + event.seats_left
+    if not most:
+        return _("No seats are free, so you can't bring a guest now.")
+    message = ngettext(
+        "Not enough seats are free: you can bring %(count)s guest at most now.",
+        "Not enough seats are free: you can bring %(count)s guests at most now.",
+        most,
     )
+    return message % {"count": most}
+
+
+def _position(registration: Registration) -> int | None:
+    if not registration.is_waitlisted:
+        return None
+    queued = Registration.objects.filter(pk=registration.pk).with_waitlist_position()
+    return queued.values_list("position", flat=True).get()
+
+
+def _free_seats(event: Event, seats: int, now) -> list[int]:
+    """Give back `seats` and fill what is free from the waitlist, writing the seat count
+    in one statement; the ids promoted. The caller holds the lock."""
+    before = event.seats_taken
+    event.seats_taken -= seats
+    promoted = promote(event)
+    moved, event.seats_taken = event.seats_taken - before, before
+    if moved:
+        _move_seats(event, moved, now)
+    notify_many(promoted, "promoted")
+    return promoted
+
+
+def promote(event: Event) -> list[int]:
+    """Fill the event's free seats from the waitlist and return the ids confirmed.
+
+    Parties go in order of arrival. A party too big for the seats left is skipped and
+    keeps its place at the head of the queue; the next party that fits goes in. Adds
+    the seats to this copy's seats_taken; the caller holds the lock and writes it."""
+    free = event.seats_left
+    if free <= 0:
+        return []
+    promoted = []
+    queue = event.registrations.waitlist().filter(party_size__lte=free)
+    for pk, size in queue.values_list("pk", "party_size").iterator(chunk_size=100):
+        if size <= free:
+            promoted.append(pk)
+            free -= size
+            if not free:
+                break
+    if promoted:
+        now = timezone.now()
+        Registration.objects.filter(pk__in=promoted).update(
+            status=Registration.Status.CONFIRMED, confirmed_at=now, updated_at=now
+        )
+        event.seats_taken = event.capacity - free
     return promoted

@@ -13,6 +13,7 @@ from events import services
 from events.models import Event
 from events.selectors import Place
 from tests.factories import EventFactory, UserFactory
+from tests.seats import assert_invariant
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -41,11 +42,6 @@ def race(calls):
 
 def registering(users, event):
     return [lambda user=user: services.register(user=user, event=event) for user in users]
-
-
-def assert_invariant(event):
-    event.refresh_from_db()
-    assert event.seats_taken == event.registrations.confirmed().count() <= event.capacity
 
 
 def test_100_people_race_for_25_seats_with_a_waitlist():

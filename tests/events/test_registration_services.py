@@ -10,14 +10,9 @@ from icalendar import Calendar
 from events import services
 from events.models import Event, Registration
 from tests.factories import EventFactory, UserFactory
+from tests.seats import assert_invariant
 
 pytestmark = pytest.mark.django_db
-
-
-def assert_invariant(event: Event) -> None:
-    event.refresh_from_db()
-    confirmed = event.registrations.confirmed().count()
-    assert event.seats_taken == confirmed <= event.capacity
 
 
 def statuses(event):
@@ -235,39 +230,102 @@ def test_a_failing_mail_server_keeps_the_registration_and_the_email(
     assert "mail server down" in delivery.last_error
 
 
+class Rules:
+    """What should happen, in plain Python: parties take seats while they fit, else
+    queue; freed seats go down the queue to each party that fits, in arrival order."""
+
+    def __init__(self, capacity, waitlist, allowed):
+        self.capacity, self.waitlist, self.allowed = capacity, waitlist, allowed
+        self.confirmed = {}  # user -> party size
+        self.queue = []  # [user, party size], in arrival order
+
+    def free(self):
+        return self.capacity - sum(self.confirmed.values())
+
+    def waiting(self, user):
+        return next((entry for entry in self.queue if entry[0] == user), None)
+
+    def fill(self):
+        free = self.free()
+        for entry in list(self.queue):
+            if entry[1] <= free:
+                self.queue.remove(entry)
+                self.confirmed[entry[0]] = entry[1]
+                free -= entry[1]
+
+    def register(self, user, guests):
+        if user in self.confirmed or self.waiting(user) or guests > self.allowed:
+            return
+        if guests + 1 <= self.free():
+            self.confirmed[user] = guests + 1
+        elif self.waitlist:
+            self.queue.append([user, guests + 1])
+
+    def cancel(self, user, _value):
+        self.confirmed.pop(user, None)
+        if entry := self.waiting(user):
+            self.queue.remove(entry)
+        self.fill()
+
+    def change(self, user, guests):
+        entry = self.waiting(user)
+        current = self.confirmed.get(user) or (entry and entry[1])
+        if not current or guests > max(self.allowed, current - 1):
+            return
+        if user in self.confirmed:
+            if guests + 1 - current > self.free():
+                return
+            self.confirmed[user] = guests + 1
+        else:
+            entry[1] = guests + 1
+        self.fill()
+
+    def capacity_to(self, _user, capacity):
+        if capacity >= self.capacity - self.free():
+            self.capacity = capacity
+            self.fill()
+
+
+def apply(event, user, action, value):
+    if action == "register":
+        services.register(user=user, event=event, guests=value)
+    elif action == "cancel":
+        services.cancel_registration(user=user, event=event)
+    elif action == "change":
+        services.change_party(user=user, event=event, guests=value)
+    else:
+        services.update_event(event=event, changes={"capacity": value})
+
+
 actions = st.lists(
-    st.tuples(st.sampled_from(["register", "cancel"]), st.integers(0, 5)), max_size=30
+    st.tuples(
+        st.sampled_from(["register", "register", "cancel", "change", "capacity_to"]),
+        st.integers(0, 3),
+        st.integers(1, 4),
+    ),
+    max_size=30,
 )
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-@given(capacity=st.integers(1, 4), waitlist=st.booleans(), steps=actions)
-def test_any_sequence_keeps_the_invariant_and_first_come_first_served(capacity, waitlist, steps):
-    users = [UserFactory(email=f"p{n}@example.com") for n in range(6)]
-    event = EventFactory(capacity=capacity, waitlist_enabled=waitlist)
-    confirmed, queue = set(), []  # the model: what the rules say should happen
-    for action, n in steps:
-        user = users[n]
+@given(
+    capacity=st.integers(1, 4), waitlist=st.booleans(), allowed=st.integers(0, 3), steps=actions
+)
+def test_any_sequence_keeps_the_invariant_and_the_fair_queue(capacity, waitlist, allowed, steps):
+    users = [UserFactory(email=f"p{n}@example.com") for n in range(4)]
+    event = EventFactory(capacity=capacity, waitlist_enabled=waitlist, guests_allowed=allowed)
+    rules = Rules(capacity, waitlist, allowed)
+    for action, n, value in steps:
+        value = value if action == "capacity_to" else value - 1  # guests count from 0
         try:
-            if action == "register":
-                services.register(user=user, event=event)
-            else:
-                services.cancel_registration(user=user, event=event)
-        except services.RegistrationError:
+            apply(event, users[n], action, value)
+        except services.ServiceError:
             pass
-        if action == "register" and user.pk not in confirmed and user.pk not in queue:
-            if len(confirmed) < capacity:
-                confirmed.add(user.pk)
-            elif waitlist:
-                queue.append(user.pk)
-        elif action == "cancel" and user.pk in confirmed:
-            confirmed.remove(user.pk)
-            if queue:
-                confirmed.add(queue.pop(0))
-        elif action == "cancel" and user.pk in queue:
-            queue.remove(user.pk)
+        getattr(rules, action)(users[n].pk, value)
         assert_invariant(event)
-        assert set(event.registrations.confirmed().values_list("user", flat=True)) == confirmed
-        assert list(event.registrations.waitlist().values_list("user", flat=True)) == queue
+        confirmed = event.registrations.confirmed().values_list("user", "party_size")
+        assert dict(confirmed) == rules.confirmed
+        queue = event.registrations.waitlist().values_list("user", "party_size")
+        assert [list(entry) for entry in queue] == rules.queue

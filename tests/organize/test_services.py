@@ -7,6 +7,7 @@ from icalendar import Calendar
 
 from events import services
 from events.models import Event, Registration
+from tests.seats import assert_invariant
 from tests.factories import EventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -33,11 +34,6 @@ def fill(event, confirmed=0, waitlisted=0):
 def calendar_entry(message):
     _name, content, mimetype = message.attachments[0]
     return mimetype, Calendar.from_ical(content).walk("VEVENT")[0]
-
-
-def assert_invariant(event):
-    event.refresh_from_db()
-    assert event.seats_taken == event.registrations.confirmed().count() <= event.capacity
 
 
 def test_capacity_cannot_go_below_the_confirmed_count():
