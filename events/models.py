@@ -298,9 +298,7 @@ class RegistrationQuerySet(models.QuerySet):
         return self.aggregate(
             confirmed=people(Q(status=RegistrationStatus.CONFIRMED)),
             waitlisted=people(Q(status=RegistrationStatus.WAITLISTED)),
-            checked_in=people(
-                Q(status=RegistrationStatus.CONFIRMED, checked_in_at__isnull=False)
-            ),
+            checked_in=people(Q(status=RegistrationStatus.CONFIRMED, checked_in_at__isnull=False)),
         )
 
     def search(self, text: str):

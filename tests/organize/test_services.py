@@ -7,8 +7,8 @@ from icalendar import Calendar
 
 from events import services
 from events.models import Event, Registration
-from tests.seats import assert_invariant
 from tests.factories import EventFactory, UserFactory
+from tests.seats import assert_invariant
 
 pytestmark = pytest.mark.django_db
 
