@@ -2,7 +2,11 @@
 {"error": code, "detail": text} with the right status. The code is for programs and
 stays English; the detail is for people, in the request's language."""
 
+import json
+
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
+from django.db.models import Count, Sum
+from django.db.models.functions import Coalesce
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -11,7 +15,8 @@ from django.views import View, csrf
 
 from . import services
 from .filters import EventFilter
-from .models import Event, Registration
+from .models import Event
+from .selectors import Place
 
 DEFAULT_PAGE_SIZE = 12
 MAX_PAGE_SIZE = 100
@@ -54,6 +59,7 @@ def event_json(event: Event, request) -> dict:
         "seats_taken": event.seats_taken,
         "seats_left": event.seats_left,
         "waitlist_enabled": event.waitlist_enabled,
+        "guests_allowed": event.guests_allowed,
         "status": event.status,
         "poster_url": absolute(event.poster.url if event.poster else None),
         "poster_card_url": absolute(event.card_image.url if event.card_image else None),
@@ -151,11 +157,16 @@ class EventDetailApi(ApiView):
 
 
 def availability_json(event: Event) -> dict:
+    """Seats count people: a registration with two guests takes three."""
+    waiting = event.registrations.waitlist().aggregate(
+        parties=Count("pk"), people=Coalesce(Sum("party_size"), 0)
+    )
     return {
         "capacity": event.capacity,
         "seats_taken": event.seats_taken,
         "seats_left": event.seats_left,
-        "waitlist_length": event.registrations.waitlist().count(),
+        "waitlist_length": waiting["parties"],
+        "waitlist_people": waiting["people"],
         "status": event.status,
     }
 
@@ -169,42 +180,82 @@ class EventAvailabilityApi(ApiView):
 
 
 class RegistrationApi(ApiView):
-    """POST registers the session's user, DELETE cancels. Session auth with CSRF."""
+    """POST registers the session's user (with an optional JSON body of guests and
+    guest_names), PATCH changes the guests, DELETE cancels. Session auth with CSRF."""
 
-    http_method_names = ["post", "delete", "options"]
+    http_method_names = ["post", "patch", "delete", "options"]
+    FIELDS = frozenset({"guests", "guest_names"})
 
     def dispatch(self, request, *args, **kwargs):
-        if request.method in ("POST", "DELETE") and not request.user.is_authenticated:
+        if request.method in ("POST", "PATCH", "DELETE") and not request.user.is_authenticated:
             return error_response(ApiError(401, "not_authenticated", _("Log in to register.")))
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, slug):
-        place = self.perform(services.register, self.event(request, slug))
-        body = self.body(place.registration, place.registration.event, place.position)
-        return JsonResponse(body, status=201 if place.is_confirmed else 202)
+        event, body = self.event(request, slug), self.json_body(request)
+        place = self.perform(services.register, event, **body)
+        return JsonResponse(self.body(place), status=201 if place.is_confirmed else 202)
+
+    def patch(self, request, slug):
+        event, body = self.event(request, slug), self.json_body(request)
+        if "guests" not in body:
+            raise ApiError(
+                422, "invalid", _("Say how many guests."), fields={"guests": [_("Required.")]}
+            )
+        return JsonResponse(self.body(self.perform(services.change_party, event, **body)))
 
     def delete(self, request, slug):
         cancelled = self.perform(services.cancel_registration, self.event(request, slug))
-        return JsonResponse(self.body(cancelled.registration, cancelled.event))
+        body = self.body(Place(cancelled.registration))
+        body["availability"] = availability_json(cancelled.event)
+        return JsonResponse(body)
 
     @staticmethod
     def event(request, slug) -> Event:
         return get_object_or_404(Event.objects.visible_to(request.user), slug=slug)
 
-    def perform(self, action, event):
+    def json_body(self, request) -> dict:
+        """The request's JSON object; empty when there is none."""
+        if request.content_type != "application/json":
+            if request.method == "POST" and (request.POST or request.FILES):
+                raise ApiError(415, "unsupported_media_type", _("Send the body as JSON."))
+            return {}
+        if not request.body.strip():
+            return {}
         try:
-            return action(user=self.request.user, event=event)
-        except services.RegistrationError as exc:
-            raise ApiError(exc.status, exc.code, exc.message) from None
+            body = json.loads(request.body)
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise ApiError(400, "invalid_json", _("The body isn't valid JSON.")) from None
+        if not isinstance(body, dict):
+            raise ApiError(400, "invalid_json", _("Send a JSON object."))
+        if unknown := sorted(set(body) - self.FIELDS):
+            raise ApiError(
+                422,
+                "invalid",
+                _("Some fields aren't known here."),
+                fields={name: [_("Unknown field.")] for name in unknown},
+            )
+        return body
+
+    def perform(self, action, event, **fields):
+        try:
+            return action(user=self.request.user, event=event, **fields)
+        except services.ServiceError as exc:
+            extra = {"fields": {exc.field: [exc.message]}} if exc.field else {}
+            raise ApiError(exc.status, exc.code, exc.message, **extra) from None
 
     @staticmethod
-    def body(registration: Registration, event: Event, position: int | None = None) -> dict:
-        """The outcome, from what the service returned: `event` as committed."""
+    def body(place: Place) -> dict:
+        """The outcome, from what the service returned: the event as committed."""
+        registration = place.registration
         return {
-            "event": event.slug,
+            "event": registration.event.slug,
             "status": registration.status,
-            "waitlist_position": position,
-            "availability": availability_json(event),
+            "party_size": registration.party_size,
+            "guests": registration.guests,
+            "guest_names": registration.guest_names,
+            "waitlist_position": place.position,
+            "availability": availability_json(registration.event),
         }
 
 

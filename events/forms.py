@@ -5,10 +5,10 @@ from django.utils import dateformat, timezone
 from django.utils.formats import number_format
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from . import zones
-from .models import REASON_MAX, Event
+from .models import GUESTS_MAX, REASON_MAX, Event
 from .posters import MAX_BYTES, PosterField
 from .sections import Section
 from .text import MultiLineFormField
@@ -16,6 +16,8 @@ from .text import MultiLineFormField
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_CAPACITY = 100_000
 TIME_FIELDS = ("starts_at", "ends_at")
+# Settings added after the first forms were served: a form without them keeps them.
+KEPT_WHEN_ABSENT = ("visibility", "guests_allowed")
 
 
 def _capacity_limit_error() -> str:
@@ -30,6 +32,14 @@ def _poster_help_text() -> str:
 # Lazy, so each is written in the language of the request that shows it.
 capacity_limit_error = lazy(_capacity_limit_error, str)
 poster_help_text = lazy(_poster_help_text, str)
+
+
+def guest_limit_choices() -> list[tuple[int, str]]:
+    choices = [(0, _("None: each person registers alone"))]
+    for count in range(1, GUESTS_MAX + 1):
+        up_to = ngettext("Up to %(count)s guest", "Up to %(count)s guests", count)
+        choices.append((count, up_to % {"count": count}))
+    return choices
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -87,6 +97,13 @@ class EventForm(forms.ModelForm):
     time_zone = forms.TypedChoiceField(
         label=gettext_lazy("Time zone"), choices=zones.choices, coerce=zones.named, empty_value=None
     )
+    guests_allowed = forms.TypedChoiceField(
+        label=gettext_lazy("Guests per registration"),
+        choices=guest_limit_choices,
+        coerce=int,
+        initial=0,
+        help_text=gettext_lazy("Guests take seats too, and wait on the waitlist together."),
+    )
 
     class Meta:
         model = Event
@@ -103,6 +120,7 @@ class EventForm(forms.ModelForm):
             "online_url",
             "capacity",
             "waitlist_enabled",
+            "guests_allowed",
             "visibility",
         ]
         # The rest take the models' translated verbose names.
@@ -136,9 +154,10 @@ class EventForm(forms.ModelForm):
             self.fields[name].help_text = _("This can't change once the event has started.")
         if "category" in self.fields:
             self.fields["category"].empty_label = _("Choose a category")
-        if "visibility" in self.fields and self.is_bound and "visibility" not in self.data:
-            # A form from before the setting existed leaves the event as it was.
-            self.fields["visibility"].disabled = True
+        for name in set(KEPT_WHEN_ABSENT) & set(self.fields):
+            if self.is_bound and name not in self.data:
+                # A form from before the setting existed leaves the event as it was.
+                self.fields[name].disabled = True
         for name in set(TIME_FIELDS) & set(self.fields):
             self.fields[name].zone = self.instance.time_zone
         # Validating a ModelForm writes the new values onto the instance; changes()

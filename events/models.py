@@ -176,7 +176,6 @@ class Event(EventRules, models.Model):
         gettext_lazy("guests per registration"),
         default=0,
         validators=[MaxValueValidator(GUESTS_MAX)],
-        help_text=gettext_lazy("How many guests each person may bring. Guests take seats too."),
     )
     visibility = models.CharField(
         gettext_lazy("visibility"),

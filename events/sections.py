@@ -38,8 +38,8 @@ SECTIONS = {
         ),
         Section(
             "seats",
-            pgettext_lazy("the part an Edit button edits", "capacity and waitlist"),
-            ("capacity", "waitlist_enabled"),
+            pgettext_lazy("the part an Edit button edits", "seats, guests and waitlist"),
+            ("capacity", "guests_allowed", "waitlist_enabled"),
         ),
         Section(
             "visibility",

@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", catalogue.EventCreateView.as_view(), name="create"),
     path("<slug:slug>/", catalogue.EventDetailView.as_view(), name="detail"),
     path("<slug:slug>/register/", registration.RegisterView.as_view(), name="register"),
+    path("<slug:slug>/guests/", registration.GuestsView.as_view(), name="guests"),
     path("<slug:slug>/cancel/", registration.CancelRegistrationView.as_view(), name="cancel"),
     path("<slug:slug>/edit/", editing.EventUpdateView.as_view(), name="edit"),
     path(

@@ -1,19 +1,19 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import BadRequest
-from django.http import HttpResponseRedirect
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import ListView
 from django_htmx.http import HttpResponseClientRedirect
 
 from .. import selectors, services
 from ..models import Event, Registration
+from ..party_form import PartyForm
 from .mixins import HtmxPartialMixin, PrivateMixin, back_to
 
 CONFIRMED = gettext_lazy("You're registered. See you there!")
@@ -30,28 +30,34 @@ FRAGMENTS = {
 
 
 class RegistrationActionView(View):
-    """POST register or cancel. htmx gets the fragment the form names, with out-of-band
-    seat counters; without JavaScript the same form redirects back with a message."""
+    """POST register, cancel or change guests. htmx gets the fragment the form names,
+    with out-of-band seat counters; without JavaScript the same form redirects back
+    with a message. A view with a form (get_form) shows it again, in place or as a
+    page, with what was refused on the field at fault."""
 
     http_method_names = ["post"]
+    form_template = "events/party_form.html"
 
     def post(self, request, slug):
-        event = get_object_or_404(Event.objects.visible_to(request.user), slug=slug)
+        event = self.get_event(slug)
         if not request.user.is_authenticated:
-            login = f"{reverse('accounts:login')}?{urlencode({'next': event.get_absolute_url()})}"
-            return (
-                HttpResponseClientRedirect(login) if request.htmx else HttpResponseRedirect(login)
-            )
+            return self.to_login(event)
         fragment = FRAGMENTS.get(request.POST.get("fragment", ""))
         if request.htmx and fragment is None:
             raise BadRequest("Unknown fragment.")  # before anything is done
+        form = self.get_form(event)
+        if form is not None and not form.is_valid():
+            return self.render_form(event, form, status=422)
         status = 200
         try:
-            event, place = self.perform(event)
+            event, place = self.perform(event, form)
         except (services.AlreadyRegistered, services.NotRegistered):
             # A double click: show the outcome of the first, as it is now.
             event, place = self.as_it_is(event)
-        except services.RegistrationError as exc:
+        except services.ServiceError as exc:
+            if form is not None and exc.field:
+                form.refuse(exc.field, exc.message)
+                return self.render_form(event, form, status=exc.status)
             messages.error(request, exc.message)
             status = exc.status
             event, place = self.as_it_is(event)
@@ -59,24 +65,130 @@ class RegistrationActionView(View):
             return back_to(request, event.get_absolute_url())
         return TemplateResponse(request, fragment, {"event": event, "place": place}, status=status)
 
+    def get_event(self, slug) -> Event:
+        return get_object_or_404(Event.objects.visible_to(self.request.user), slug=slug)
+
+    def to_login(self, event: Event):
+        back = self.request.path if self.request.method == "GET" else event.get_absolute_url()
+        login = f"{reverse('accounts:login')}?{urlencode({'next': back})}"
+        return HttpResponseClientRedirect(login) if self.request.htmx else redirect(login)
+
     def as_it_is(self, event: Event) -> tuple[Event, selectors.Place | None]:
         event.refresh_from_db()
         return event, selectors.place(self.request.user, event)
 
-    def perform(self, event: Event) -> tuple[Event, selectors.Place | None]:
+    def get_form(self, event: Event) -> PartyForm | None:
+        return None
+
+    def render_form(self, event: Event, form: PartyForm, status: int = 200, place=None):
+        template = f"{self.form_template}#party-form" if self.request.htmx else self.form_template
+        context = {"event": event, "form": form, "place": place}
+        return TemplateResponse(self.request, template, context, status=status)
+
+    def render_panel(self, event: Event, place):
+        """For a form that no longer applies: the panel as it is, or the event page."""
+        if not self.request.htmx:
+            return redirect(event)
+        context = {"event": event, "place": place}
+        return TemplateResponse(
+            self.request, "events/event_detail.html#registration-panel", context
+        )
+
+    def perform(self, event: Event, form) -> tuple[Event, selectors.Place | None]:
         """Do it; the event as committed and the user's place now. Raises ServiceError."""
         raise NotImplementedError
 
 
 class RegisterView(RegistrationActionView):
-    def perform(self, event):
-        place = services.register(user=self.request.user, event=event)
-        messages.success(self.request, CONFIRMED if place.is_confirmed else WAITLISTED)
+    """One click, or for an event that takes guests, GET the short form first."""
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request, slug):
+        event = self.get_event(slug)
+        if not request.user.is_authenticated:
+            return self.to_login(event)
+        place = selectors.place(request.user, event)
+        if place or event.joining_refused or not event.asks_before_registering:
+            return self.render_panel(event, place)
+        return self.render_form(event, PartyForm(event=event))
+
+    def get_form(self, event):
+        # A one-click form from a page older than the guest setting registers one person.
+        if "guests" in self.request.POST:
+            return PartyForm(self.request.POST, event=event)
+        return None
+
+    def perform(self, event, form):
+        guests, names = form.party() if form else (0, [])
+        place = services.register(
+            user=self.request.user, event=event, guests=guests, guest_names=names
+        )
+        messages.success(self.request, registered_message(place))
         return place.registration.event, place
 
 
+class GuestsView(RegistrationActionView):
+    """Change how many guests come, and their names, until the event starts."""
+
+    http_method_names = ["get", "post"]
+
+    def get(self, request, slug):
+        event = self.get_event(slug)
+        if not request.user.is_authenticated:
+            return self.to_login(event)
+        place = selectors.place(request.user, event)
+        if place is None or event.leaving_closed:
+            return self.render_panel(event, place)
+        registration = place.registration
+        initial = {"guests": registration.guests}
+        for number, name in enumerate(registration.guest_names, start=1):
+            initial[f"guest_{number}"] = name
+        form = PartyForm(initial=initial, event=event, current=registration.guests)
+        return self.render_form(event, form, place=place)
+
+    def get_form(self, event):
+        self.before = selectors.place(self.request.user, event)
+        current = self.before.registration.guests if self.before else 0
+        return PartyForm(self.request.POST, event=event, current=current)
+
+    def perform(self, event, form):
+        guests, names = form.party()
+        place = services.change_party(
+            user=self.request.user, event=event, guests=guests, guest_names=names
+        )
+        if self.before and self.before.is_waitlisted and place.is_confirmed:
+            messages.success(self.request, CONFIRMED)  # smaller, the party fits now
+        elif guests:
+            saved = ngettext(
+                "Saved: you're bringing %(count)s guest.",
+                "Saved: you're bringing %(count)s guests.",
+                guests,
+            )
+            messages.success(self.request, saved % {"count": guests})
+        else:
+            messages.success(self.request, _("Saved: you're coming on your own."))
+        return place.registration.event, place
+
+
+def registered_message(place: selectors.Place) -> str:
+    if place.is_confirmed:
+        return str(CONFIRMED)
+    event = place.registration.event
+    if event.seats_left and not event.is_full:
+        message = ngettext(
+            "Only %(count)s seat is left, not enough for your party, so you're on the "
+            "waitlist. We'll email you when there's room.",
+            "Only %(count)s seats are left, not enough for your party, so you're on the "
+            "waitlist. We'll email you when there's room.",
+            event.seats_left,
+        )
+        return message % {"count": event.seats_left}
+    return str(WAITLISTED)
+
+
 class CancelRegistrationView(RegistrationActionView):
-    def perform(self, event):
+    def perform(self, event, form):
         cancelled = services.cancel_registration(user=self.request.user, event=event)
         messages.info(self.request, _("Your registration is cancelled."))
         return cancelled.event, None

@@ -103,6 +103,48 @@
     showToast(region().dataset.offline, "error");
   });
 
+  // A swap that replaces the focused control (Register, a form's Cancel or Save) would
+  // drop focus to the page's start. Move it into what came instead: its [autofocus]
+  // control if any, else its status line, else its first control.
+  let focusedSwap = null;
+  document.body.addEventListener("htmx:beforeSwap", (event) => {
+    const target = event.detail.target;
+    focusedSwap = target.id && target.contains(document.activeElement) ? target.id : null;
+  });
+  document.body.addEventListener("htmx:afterSettle", () => {
+    const swapped = focusedSwap && document.getElementById(focusedSwap);
+    focusedSwap = null;
+    if (!swapped || swapped.contains(document.activeElement)) return;
+    const next = swapped.querySelector("[autofocus], [tabindex='-1'], a[href], button, input, select");
+    if (next) next.focus();
+  });
+
+  // The guest form shows a name field per guest chosen. Hidden fields are disabled,
+  // so a name typed and then hidden is not sent.
+  function showGuestNames(select) {
+    const form = select.form;
+    const count = Number(select.value) || 0;
+    form.querySelectorAll("[data-guest]").forEach((field) => {
+      const shown = Number(field.dataset.guest) <= count;
+      field.hidden = !shown;
+      field.querySelectorAll("input").forEach((input) => { input.disabled = !shown; });
+    });
+    const names = form.querySelector(".guest-names");
+    if (names) names.hidden = count === 0;
+  }
+
+  function enhanceGuestForms(root) {
+    root.querySelectorAll("select[data-guests]").forEach(showGuestNames);
+  }
+
+  document.addEventListener("DOMContentLoaded", () => enhanceGuestForms(document));
+  document.body.addEventListener("htmx:load", (event) => enhanceGuestForms(event.detail.elt));
+  document.addEventListener("change", (event) => {
+    if (event.target.matches && event.target.matches("select[data-guests]")) {
+      showGuestNames(event.target);
+    }
+  });
+
   // Esc in an inline edit form is its Cancel button; elsewhere it closes the toasts.
   // (htmx trigger filters like keyup[key=='Escape'] need eval, which CSP forbids.)
   document.addEventListener("keydown", (event) => {

@@ -4,6 +4,7 @@ On PostgreSQL the event row lock serialises them; on SQLite the IMMEDIATE
 transaction's write lock does. Either way the invariant must hold.
 """
 
+import random
 import threading
 
 import pytest
@@ -159,3 +160,56 @@ def test_people_register_while_a_long_read_is_still_open():
         finish.set()
         reader.join()
     assert event.registrations.filter(user=user).exists()
+
+
+def assert_nobody_waits_who_fits(event):
+    event.refresh_from_db()
+    waiting = list(event.registrations.waitlist().values_list("party_size", flat=True))
+    assert all(size > event.seats_left for size in waiting)
+
+
+def test_100_parties_of_1_to_4_race_for_50_seats():
+    event = EventFactory(capacity=50, guests_allowed=3)
+    sizes = random.Random(16).choices([1, 2, 3, 4], k=100)
+    users = UserFactory.create_batch(100)
+    calls = [
+        lambda user=user, size=size: services.register(user=user, event=event, guests=size - 1)
+        for user, size in zip(users, sizes, strict=True)
+    ]
+    results = race(calls)
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert_invariant(event)
+    confirmed = sum(r.registration.party_size for r in results if r.is_confirmed)
+    assert confirmed == event.seats_taken <= 50
+    assert sum(r.is_waitlisted for r in results) == 100 - sum(r.is_confirmed for r in results)
+    assert_nobody_waits_who_fits(event)
+
+
+def test_guest_changes_and_cancels_racing_registrations_keep_the_invariant():
+    event = EventFactory(capacity=30, guests_allowed=3)
+    rng = random.Random(17)
+    holders = UserFactory.create_batch(20)
+    for user in holders:
+        services.register(user=user, event=event, guests=rng.randint(0, 3))
+    changes = [
+        lambda user=user, guests=guests: services.change_party(
+            user=user, event=event, guests=guests
+        )
+        for user, guests in zip(holders[:10], rng.choices(range(4), k=10), strict=True)
+    ]
+    cancels = [
+        lambda user=user: services.cancel_registration(user=user, event=event)
+        for user in holders[10:15]
+    ]
+    newcomers = UserFactory.create_batch(20)
+    registrations = [
+        lambda user=user, guests=guests: services.register(user=user, event=event, guests=guests)
+        for user, guests in zip(newcomers, rng.choices(range(4), k=20), strict=True)
+    ]
+    results = race(changes + cancels + registrations)
+    # Only a change to more guests than there are free seats may be refused.
+    refused = [r for r in results if isinstance(r, Exception)]
+    assert all(isinstance(r, services.EventFull) and r.field == "guests" for r in refused)
+    assert_invariant(event)
+    assert_nobody_waits_who_fits(event)
+    assert event.registrations.active().count() == 20 - 5 + 20

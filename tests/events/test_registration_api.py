@@ -29,6 +29,7 @@ def test_availability(client):
         "seats_taken": 2,
         "seats_left": 0,
         "waitlist_length": 1,
+        "waitlist_people": 1,
         "status": "published",
     }
 

@@ -125,8 +125,11 @@ def test_drafts_and_unknown_events_are_404(client, attendee):
     assert client.post("/events/nope/register/").status_code == 404
 
 
-def test_get_is_not_allowed(client, attendee):
-    assert client.get(url("register", EventFactory())).status_code == 405
+def test_get_without_guests_to_ask_about_shows_the_event_and_registers_nobody(client, attendee):
+    event = EventFactory()
+    response = client.get(url("register", event))
+    assert (response.status_code, response["Location"]) == (302, event.get_absolute_url())
+    assert not event.registrations.exists()
 
 
 def test_online_link_only_for_registered_attendees(client, attendee):

@@ -214,14 +214,22 @@ def test_export_streams_every_registration(client, organizer):
     assert response["Content-Disposition"].startswith(
         'attachment; filename="rooftop-jazz-attendees-'
     )
-    assert rows[0] == ["Name", "Email", "Status", "Registered at", "Checked in at"]
+    assert rows[0] == [
+        "Name",
+        "Email",
+        "Status",
+        "Guests",
+        "Guest names",
+        "Registered at",
+        "Checked in at",
+    ]
     assert [row[:3] for row in rows[1:]] == [
         ["Ann", "ann@example.com", "Confirmed"],
         ["Bob", "bob@example.com", "Cancelled"],
     ]
     ann.refresh_from_db()
-    assert rows[1][4] == ann.checked_in_at.isoformat(timespec="seconds")
-    assert rows[2][4] == ""
+    assert rows[1][6] == ann.checked_in_at.isoformat(timespec="seconds")
+    assert rows[2][6] == ""
 
 
 @pytest.mark.parametrize("name", ['=HYPERLINK("http://evil")', "+1+1", "-2+3", "@SUM(A1)"])
