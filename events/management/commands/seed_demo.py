@@ -267,6 +267,8 @@ class Command(BaseCommand):
             capacity=rng.choice(CAPACITIES),
             status=status,
             waitlist_enabled=rng.random() < 0.7,
+            # From n, not rng, so adding the setting left the rest of the demo unchanged.
+            guests_allowed=(0, 0, 0, 1, 2)[n % 5],
             poster=full,
             poster_card=card,
         )
