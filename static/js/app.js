@@ -106,10 +106,11 @@
   // A swap that replaces the focused control (Register, a form's Cancel or Save) would
   // drop focus to the page's start. Move it into what came instead: its [autofocus]
   // control if any, else its status line, else its first control.
+  // Noted when the request is made: hx-disabled-elt then takes focus off the button.
   let focusedSwap = null;
-  document.body.addEventListener("htmx:beforeSwap", (event) => {
+  document.body.addEventListener("htmx:configRequest", (event) => {
     const target = event.detail.target;
-    focusedSwap = target.id && target.contains(document.activeElement) ? target.id : null;
+    focusedSwap = target && target.id && target.contains(document.activeElement) ? target.id : null;
   });
   document.body.addEventListener("htmx:afterSettle", () => {
     const swapped = focusedSwap && document.getElementById(focusedSwap);
