@@ -4,6 +4,7 @@ freed seats to the first party that fits."""
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from events import services
@@ -201,3 +202,13 @@ def test_people_counts_include_guests():
     register(event, guests=2)
     register(event, guests=3)
     assert event.registrations.counts() == {"confirmed": 3, "waitlisted": 4, "checked_in": 0}
+
+
+def test_the_confirmation_names_the_party(django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=9, guests_allowed=3, title="Picnic")
+    with django_capture_on_commit_callbacks(execute=True):
+        register(event, guests=2, names=["Ann <b>", "Bo"])
+    message = mail.outbox[-1]
+    assert "Who:   You and 2 guests (Ann <b>, Bo)" in message.body
+    html = message.alternatives[0][0]
+    assert "You and 2 guests (Ann &lt;b&gt;, Bo)" in html
