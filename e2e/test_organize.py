@@ -85,7 +85,7 @@ def test_raising_the_capacity_of_a_full_event_confirms_the_waitlisted_attendee(p
     page.goto(event.get_absolute_url())
     expect(page.locator(".seat-count")).to_contain_text("Full")
 
-    page.get_by_role("link", name="Edit seats, guests and waitlist").click()
+    page.get_by_role("link", name="Edit seats and registration").click()
     expect(page.get_by_label("Capacity", exact=True)).to_be_focused()
     page.get_by_label("Capacity", exact=True).fill("2")
     page.get_by_role("button", name="Save").click()

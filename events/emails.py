@@ -32,6 +32,8 @@ class EmailKind:
     calendar_method: Literal["REQUEST", "CANCEL"] | None
     # The online link is shared with those who have a seat, and only while they have it.
     shows_online_link: bool
+    # The organizer's words with an approval or a decline.
+    shows_organizer_message: bool = False
 
     @property
     def text_template(self) -> str:
@@ -55,6 +57,27 @@ KINDS = {
         template="emails/registration/waitlisted",
         calendar_method=None,
         shows_online_link=False,
+        shows_organizer_message=True,
+    ),
+    Kind.REQUESTED: EmailKind(
+        subject=gettext_lazy("Request received: {title}"),
+        template="emails/registration/requested",
+        calendar_method=None,
+        shows_online_link=False,
+    ),
+    Kind.APPROVED: EmailKind(
+        subject=gettext_lazy("You're in: {title}"),
+        template="emails/registration/approved",
+        calendar_method="REQUEST",
+        shows_online_link=True,
+        shows_organizer_message=True,
+    ),
+    Kind.DECLINED: EmailKind(
+        subject=gettext_lazy("Your request wasn't accepted: {title}"),
+        template="emails/registration/declined",
+        calendar_method=None,
+        shows_online_link=False,
+        shows_organizer_message=True,
     ),
     Kind.PROMOTED: EmailKind(
         subject=gettext_lazy("A seat opened up, you're in: {title}"),
@@ -101,6 +124,9 @@ def registration_message(registration: Registration, kind: str) -> EmailMultiAlt
         "viewer_zone": registration.user.time_zone,
         # Templates read the link from here only, so it can't reach an email without a seat.
         "online_url": event.online_url if show_link else "",
+        "organizer_message": registration.organizer_message
+        if email.shows_organizer_message
+        else "",
         "event_url": settings.SITE_URL + event.get_absolute_url(),
         "site_name": settings.SITE_NAME,
     }

@@ -17,7 +17,7 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_CAPACITY = 100_000
 TIME_FIELDS = ("starts_at", "ends_at")
 # Settings added after the first forms were served: a form without them keeps them.
-KEPT_WHEN_ABSENT = ("visibility", "guests_allowed")
+KEPT_WHEN_ABSENT = ("visibility", "guests_allowed", "requires_approval")
 
 
 def _capacity_limit_error() -> str:
@@ -121,16 +121,22 @@ class EventForm(forms.ModelForm):
             "capacity",
             "waitlist_enabled",
             "guests_allowed",
+            "requires_approval",
             "visibility",
         ]
         # The rest take the models' translated verbose names.
         labels = {
             "is_online": gettext_lazy("This is an online event"),
             "waitlist_enabled": gettext_lazy("Offer a waitlist"),
+            "requires_approval": gettext_lazy("Require approval"),
         }
         help_texts = {
             "waitlist_enabled": gettext_lazy(
                 "When the event is full, people can queue for a seat."
+            ),
+            "requires_approval": gettext_lazy(
+                "Registering sends you a request that holds no seat; you approve or decline "
+                "each one from the attendee list."
             ),
             "visibility": gettext_lazy(
                 "An unlisted event is left out of the catalogue, search, the API's list and "

@@ -172,6 +172,7 @@ class Event(EventRules, models.Model):
         gettext_lazy("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
     waitlist_enabled = models.BooleanField(gettext_lazy("waitlist"), default=True)
+    requires_approval = models.BooleanField(gettext_lazy("requires approval"), default=False)
     guests_allowed = models.PositiveSmallIntegerField(
         gettext_lazy("guests per registration"),
         default=0,
@@ -279,12 +280,17 @@ class Event(EventRules, models.Model):
 
 
 class RegistrationStatus(models.TextChoices):
+    # Asked to join an event that requires approval: holds no seat until approved.
+    PENDING = "pending", gettext_lazy("Pending approval")
     CONFIRMED = "confirmed", gettext_lazy("Confirmed")
     WAITLISTED = "waitlisted", gettext_lazy("Waitlisted")
+    DECLINED = "declined", gettext_lazy("Declined")
     CANCELLED = "cancelled", gettext_lazy("Cancelled")
 
 
-ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+ACTIVE = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED)
+# The longest message an organizer may add to an approval or a decline.
+MESSAGE_MAX = 1_000
 
 
 class RegistrationQuerySet(models.QuerySet):
@@ -372,6 +378,11 @@ class Registration(models.Model):
     party_size = models.PositiveSmallIntegerField(gettext_lazy("party size"), default=1)
     # The guests' names where the person gave them (at most party_size - 1).
     guest_names = models.JSONField(gettext_lazy("guest names"), default=list, blank=True)
+    # Sent with the organizer's approval or decline.
+    organizer_message = MultiLineTextField(
+        gettext_lazy("message from the organizer"), max_length=MESSAGE_MAX, blank=True
+    )
+    decided_at = models.DateTimeField(gettext_lazy("decided at"), null=True, blank=True)
     # iCalendar SEQUENCE: bumped whenever the attendee's calendar entry changes.
     sequence = models.PositiveIntegerField(gettext_lazy("calendar sequence"), default=0)
 
@@ -391,6 +402,14 @@ class Registration(models.Model):
                 condition=Q(party_size__gte=1, party_size__lte=GUESTS_MAX + 1),
                 name="registration_party_size_range",
             ),
+            models.CheckConstraint(
+                condition=Q(status__in=RegistrationStatus.values),
+                name="registration_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=LessThanOrEqual(Length("organizer_message"), MESSAGE_MAX),
+                name="registration_message_length",
+            ),
         ]
         indexes = [
             models.Index(fields=["event", "status", "created_at"], name="registration_queue"),
@@ -407,6 +426,10 @@ class Registration(models.Model):
     @property
     def is_waitlisted(self) -> bool:
         return self.status == RegistrationStatus.WAITLISTED
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == RegistrationStatus.PENDING
 
     @property
     def guests(self) -> int:
@@ -449,6 +472,9 @@ class EmailDelivery(models.Model):
         CONFIRMED = "confirmed", gettext_lazy("Registration confirmed")
         WAITLISTED = "waitlisted", gettext_lazy("Joined the waitlist")
         PROMOTED = "promoted", gettext_lazy("Promoted from the waitlist")
+        REQUESTED = "requested", gettext_lazy("Request received")
+        APPROVED = "approved", gettext_lazy("Request approved")
+        DECLINED = "declined", gettext_lazy("Request declined")
         CANCELLED = "cancelled", gettext_lazy("Registration cancelled")
         CHANGED = "changed", gettext_lazy("New time or place")
         EVENT_CANCELLED = "event_cancelled", gettext_lazy("Event cancelled")

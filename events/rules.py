@@ -15,7 +15,7 @@ from django.utils.translation import ngettext
 NOTIFY_FIELDS = frozenset(
     {"starts_at", "ends_at", "time_zone", "is_online", "venue", "city", "online_url"}
 )
-SEAT_FIELDS = frozenset({"capacity", "waitlist_enabled", "guests_allowed"})
+SEAT_FIELDS = frozenset({"capacity", "waitlist_enabled", "guests_allowed", "requires_approval"})
 # Once an event has started, when, where and seats are history; words and pictures
 # may still be fixed.
 FROZEN_ONCE_STARTED = NOTIFY_FIELDS | SEAT_FIELDS
@@ -104,6 +104,15 @@ class EventRules:
             self.seats_left,
         )
         return message % {"count": self.seats_left, "size": size}
+
+    @property
+    def deciding_refused(self) -> str | None:
+        """Why the organizer can't approve or decline requests now."""
+        if self.is_cancelled:
+            return _("This event is cancelled.")
+        if self.has_started:
+            return _("This event has started, so requests can't be answered any more.")
+        return None
 
     @property
     def leaving_closed(self) -> str | None:

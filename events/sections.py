@@ -38,8 +38,8 @@ SECTIONS = {
         ),
         Section(
             "seats",
-            pgettext_lazy("the part an Edit button edits", "seats, guests and waitlist"),
-            ("capacity", "guests_allowed", "waitlist_enabled"),
+            pgettext_lazy("the part an Edit button edits", "seats and registration"),
+            ("capacity", "guests_allowed", "waitlist_enabled", "requires_approval"),
         ),
         Section(
             "visibility",

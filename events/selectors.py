@@ -24,6 +24,10 @@ class Place:
     def is_waitlisted(self) -> bool:
         return self.registration.is_waitlisted
 
+    @property
+    def is_pending(self) -> bool:
+        return self.registration.is_pending
+
 
 def places(user, events) -> dict[int, Place]:
     """The user's places at these events, by event id. One plain query; a second only

@@ -11,6 +11,7 @@ ServiceError that views turn into a message and a status code. Emails go out onl
 after commit.
 """
 
+from .approval import Decided, approve, decline
 from .errors import (
     AlreadyRegistered,
     EmailNotConfirmed,
@@ -37,6 +38,7 @@ from .registration import cancel_registration, change_party, register
 
 __all__ = [
     "AlreadyRegistered",
+    "Decided",
     "EmailNotConfirmed",
     "EventFull",
     "EventLocked",
@@ -47,11 +49,13 @@ __all__ = [
     "RegistrationClosed",
     "RegistrationError",
     "ServiceError",
+    "approve",
     "cancel_event",
     "cancel_registration",
     "change_party",
     "check_in",
     "create_event",
+    "decline",
     "delete_draft",
     "publish_event",
     "register",

@@ -1,3 +1,4 @@
+from django.db.models import F
 from django.utils.translation import gettext_lazy
 
 from ..models import Event, Registration
@@ -19,6 +20,18 @@ def require_confirmed_email(user) -> None:
 def lock(event: Event) -> Event:
     """Re-read the event under a row lock (SQLite: the IMMEDIATE transaction's write lock)."""
     return Event.objects.select_for_update().get(pk=event.pk)
+
+
+def move_seats(event: Event, by: int, now, rows=None) -> bool:
+    """Change seats_taken by `by` in the database and on this copy of the event, with
+    updated_at, which versions the cached pages. `rows` narrows the UPDATE so it only
+    happens while the event still qualifies; False when it no longer does."""
+    rows = Event.objects.all() if rows is None else rows
+    if not rows.filter(pk=event.pk).update(seats_taken=F("seats_taken") + by, updated_at=now):
+        return False
+    event.seats_taken += by
+    event.updated_at = now
+    return True
 
 
 def notify(registration: Registration, kind: str) -> None:

@@ -8,7 +8,7 @@ from django.utils.translation import ngettext
 
 from ..models import Event, Registration
 from ..selectors import Place
-from .common import lock, notify, notify_many, require_confirmed_email
+from .common import lock, move_seats, notify, notify_many, require_confirmed_email
 from .errors import AlreadyRegistered, EventFull, NotRegistered, RegistrationClosed
 from .party import Party
 
@@ -24,7 +24,7 @@ def register(*, user, event: Event, guests=0, guest_names=()) -> Place:
     try:
         with transaction.atomic():
             place = _take_free_seats(user, event, party) or _register_locked(user, event, party)
-            notify(place.registration, "confirmed" if place.is_confirmed else "waitlisted")
+            notify(place.registration, NOTICES[place.registration.status])
     except IntegrityError:
         # The partial unique constraint refused a second active registration (a double
         # click, or a stale page); the whole transaction, seat count included, rolled back.
@@ -32,18 +32,27 @@ def register(*, user, event: Event, guests=0, guest_names=()) -> Place:
     return place
 
 
+NOTICES = {
+    Registration.Status.CONFIRMED: "confirmed",
+    Registration.Status.WAITLISTED: "waitlisted",
+    Registration.Status.PENDING: "requested",
+}
+
+
 def _take_free_seats(user, event: Event, party: Party) -> Place | None:
     """The common case in two statements and no lock wait: a conditional UPDATE takes
     the seats only while enough are free, registration is open and the guests are still
     allowed, atomically on both databases. None when it can't, and _register_locked
     decides why under the lock."""
-    if event.seats_left < party.size:
+    if event.seats_left < party.size or event.requires_approval:
         return None
     rows = Event.objects.open_for_registration().filter(
-        seats_taken__lte=F("capacity") - party.size, guests_allowed__gte=party.guests
+        seats_taken__lte=F("capacity") - party.size,
+        guests_allowed__gte=party.guests,
+        requires_approval=False,
     )
     now = timezone.now()
-    if not _move_seats(event, party.size, now, rows):
+    if not move_seats(event, party.size, now, rows):
         return None
     return Place(_create(event, user, party, Registration.Status.CONFIRMED, now))
 
@@ -54,8 +63,10 @@ def _register_locked(user, event: Event, party: Party) -> Place:
         raise RegistrationClosed(refused)
     party = Party.of(event, party.guests, party.names)  # the limit may have changed
     now = timezone.now()
+    if event.requires_approval:
+        return _request(user, event, party, now)
     if event.seats_left >= party.size:
-        _move_seats(event, party.size, now)
+        move_seats(event, party.size, now)
         return Place(_create(event, user, party, Registration.Status.CONFIRMED, now))
     if refused := event.party_refused(party.size):
         if Registration.objects.active().filter(event=event, user=user).exists():
@@ -68,16 +79,16 @@ def _register_locked(user, event: Event, party: Party) -> Place:
     return Place(registration, position=event.registrations.waitlist().count())
 
 
-def _move_seats(event: Event, by: int, now, rows=None) -> bool:
-    """Change seats_taken by `by` in the database and on this copy of the event, with
-    updated_at, which versions the cached pages. `rows` narrows the UPDATE so it only
-    happens while the event still qualifies; False when it no longer does."""
-    rows = Event.objects.all() if rows is None else rows
-    if not rows.filter(pk=event.pk).update(seats_taken=F("seats_taken") + by, updated_at=now):
-        return False
-    event.seats_taken += by
-    event.updated_at = now
-    return True
+def _request(user, event: Event, party: Party, now) -> Place:
+    """Ask the organizer: a pending registration, which holds no seat."""
+    if refused := event.party_refused(party.size):
+        raise EventFull(refused, field="guests" if party.guests else None)
+    declined = Registration.objects.filter(
+        event=event, user=user, status=Registration.Status.DECLINED
+    )
+    if declined.exists():
+        raise RegistrationClosed(_("The organizer declined your request for this event."))
+    return Place(_create(event, user, party, Registration.Status.PENDING, now))
 
 
 def _create(event: Event, user, party: Party, status: str, now) -> Registration:
@@ -145,7 +156,7 @@ def change_party(*, user, event: Event, guests, guest_names=()) -> Place:
         registration.save(update_fields=["party_size", "guest_names", "updated_at"])
         now = timezone.now()
         if registration.is_confirmed and more > 0:
-            _move_seats(event, more, now)
+            move_seats(event, more, now)
         elif registration.pk in _free_seats(event, -more if registration.is_confirmed else 0, now):
             # A smaller waitlisted party can fit where it didn't before.
             registration.status = Registration.Status.CONFIRMED
@@ -180,7 +191,7 @@ def _free_seats(event: Event, seats: int, now) -> list[int]:
     promoted = promote(event)
     moved, event.seats_taken = event.seats_taken - before, before
     if moved:
-        _move_seats(event, moved, now)
+        move_seats(event, moved, now)
     notify_many(promoted, "promoted")
     return promoted
 

@@ -20,6 +20,9 @@ CONFIRMED = gettext_lazy("You're registered. See you there!")
 WAITLISTED = gettext_lazy(
     "The event is full, so you're on the waitlist. We'll email you if a seat opens up."
 )
+REQUESTED = gettext_lazy(
+    "Request sent. The organizer will approve or decline it, and we'll email you."
+)
 # The fragment each page's register and cancel forms ask for (their `fragment` field):
 # the detail page's panel, a list card, a row of My events.
 FRAGMENTS = {
@@ -174,6 +177,8 @@ class GuestsView(RegistrationActionView):
 def registered_message(place: selectors.Place) -> str:
     if place.is_confirmed:
         return str(CONFIRMED)
+    if place.is_pending:
+        return str(REQUESTED)
     event = place.registration.event
     if event.seats_left and not event.is_full:
         message = ngettext(
@@ -214,5 +219,6 @@ class MyRegistrationsView(LoginRequiredMixin, PrivateMixin, HtmxPartialMixin, Li
         registrations = context["registrations"]
         context["upcoming"] = [r for r in registrations if r.is_confirmed and not r.event.is_past]
         context["waitlist"] = [r for r in registrations if r.is_waitlisted and not r.event.is_past]
+        context["requests"] = [r for r in registrations if r.is_pending and not r.event.is_past]
         context["past"] = [r for r in reversed(registrations) if r.event.is_past]
         return context

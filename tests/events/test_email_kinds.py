@@ -23,6 +23,9 @@ EXPECTED = {
     "cancelled": ("Registration cancelled: Tom & Jerry's <Night>", "CANCEL", False),
     "changed": ("New time or place: Tom & Jerry's <Night>", "REQUEST", True),
     "event_cancelled": ("Event cancelled: Tom & Jerry's <Night>", "CANCEL", False),
+    "requested": ("Request received: Tom & Jerry's <Night>", None, False),
+    "approved": ("You're in: Tom & Jerry's <Night>", "REQUEST", True),
+    "declined": ("Your request wasn't accepted: Tom & Jerry's <Night>", None, False),
 }
 
 
@@ -142,3 +145,14 @@ def test_only_an_event_cancellation_quotes_the_organizer():
     registration = make_registration()
     for kind in set(EXPECTED) - {"event_cancelled"}:
         assert "The venue flooded." not in registration_message(registration, kind).body
+
+
+@pytest.mark.parametrize("kind", ["approved", "declined", "waitlisted"])
+def test_an_answer_to_a_request_carries_the_organizers_message(kind):
+    registration = make_registration()
+    registration.organizer_message = "See you at <8>.\nBring shoes."
+    message = registration_message(registration, kind)
+    assert "A message from the organizer:\nSee you at <8>.\nBring shoes.\n" in message.body
+    assert "<blockquote>See you at &lt;8&gt;.<br>Bring shoes.</blockquote>" in html(message)
+    for other in ("confirmed", "promoted", "requested", "changed"):
+        assert "Bring shoes" not in registration_message(registration, other).body

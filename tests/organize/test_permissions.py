@@ -120,7 +120,7 @@ def test_the_organizer_sees_edit_controls(client, published):
     html = client.get(published.get_absolute_url()).content.decode()
     for label in ("poster", "category", "title", "description", "date and time", "venue"):
         assert f'aria-label="Edit {label}"' in html
-    assert 'aria-label="Edit seats, guests and waitlist"' in html
+    assert 'aria-label="Edit seats and registration"' in html
     assert "Manage this event" in html
 
 
