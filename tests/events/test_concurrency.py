@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 
 from events import services
-from events.models import Event
+from events.models import EmailDelivery, Event
 from events.selectors import Place
 from tests.factories import EventFactory, UserFactory
 from tests.seats import assert_invariant
@@ -213,3 +213,31 @@ def test_guest_changes_and_cancels_racing_registrations_keep_the_invariant():
     assert_invariant(event)
     assert_nobody_waits_who_fits(event)
     assert event.registrations.active().count() == 20 - 5 + 20
+
+
+def test_approvals_racing_registrations_and_cancels_never_oversell():
+    event = EventFactory(capacity=20, guests_allowed=2, requires_approval=True)
+    rng = random.Random(18)
+    for user in UserFactory.create_batch(40):
+        services.register(user=user, event=event, guests=rng.randint(0, 2))
+    pending = list(event.registrations.pending().values_list("pk", flat=True))
+    approvals = [
+        lambda ids=pending[start : start + 5]: services.approve(event=event, registrations=ids)
+        for start in range(0, 40, 5)
+    ]
+    overlapping = [lambda: services.approve(event=event, registrations=pending[::3])]
+    declines = [lambda: services.decline(event=event, registrations=pending[1::7])]
+    newcomers = [
+        lambda user=user: services.register(user=user, event=event)
+        for user in UserFactory.create_batch(10)
+    ]
+    results = race(approvals + overlapping + declines + newcomers)
+    assert [r for r in results if isinstance(r, Exception)] == []
+    assert_invariant(event)
+    assert_nobody_waits_who_fits(event)
+    # Every earlier request was answered, each once; the newcomers' wait.
+    answered = event.registrations.filter(pk__in=pending).exclude(status="pending").count()
+    assert answered == 40
+    assert event.registrations.pending().count() == 10
+    emails = EmailDelivery.objects.filter(registration__in=pending)
+    assert emails.exclude(kind="requested").count() == 40  # one answer each

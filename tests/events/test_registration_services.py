@@ -1,11 +1,8 @@
-import contextlib
 from datetime import UTC, timedelta
 
 import pytest
 from django.core import mail
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from icalendar import Calendar
 
 from events import services
@@ -229,100 +226,3 @@ def test_a_failing_mail_server_keeps_the_registration_and_the_email(
     delivery = registration.email_deliveries.get()
     assert (delivery.kind, delivery.status) == ("confirmed", "pending")
     assert "mail server down" in delivery.last_error
-
-
-class Rules:
-    """What should happen, in plain Python: parties take seats while they fit, else
-    queue; freed seats go down the queue to each party that fits, in arrival order."""
-
-    def __init__(self, capacity, waitlist, allowed):
-        self.capacity, self.waitlist, self.allowed = capacity, waitlist, allowed
-        self.confirmed = {}  # user -> party size
-        self.queue = []  # [user, party size], in arrival order
-
-    def free(self):
-        return self.capacity - sum(self.confirmed.values())
-
-    def waiting(self, user):
-        return next((entry for entry in self.queue if entry[0] == user), None)
-
-    def fill(self):
-        free = self.free()
-        for entry in list(self.queue):
-            if entry[1] <= free:
-                self.queue.remove(entry)
-                self.confirmed[entry[0]] = entry[1]
-                free -= entry[1]
-
-    def register(self, user, guests):
-        if user in self.confirmed or self.waiting(user) or guests > self.allowed:
-            return
-        if guests + 1 <= self.free():
-            self.confirmed[user] = guests + 1
-        elif self.waitlist:
-            self.queue.append([user, guests + 1])
-
-    def cancel(self, user, _value):
-        self.confirmed.pop(user, None)
-        if entry := self.waiting(user):
-            self.queue.remove(entry)
-        self.fill()
-
-    def change(self, user, guests):
-        entry = self.waiting(user)
-        current = self.confirmed.get(user) or (entry and entry[1])
-        if not current or guests > max(self.allowed, current - 1):
-            return
-        if user in self.confirmed:
-            if guests + 1 - current > self.free():
-                return
-            self.confirmed[user] = guests + 1
-        else:
-            entry[1] = guests + 1
-        self.fill()
-
-    def capacity_to(self, _user, capacity):
-        if capacity >= self.capacity - self.free():
-            self.capacity = capacity
-            self.fill()
-
-
-def apply(event, user, action, value):
-    if action == "register":
-        services.register(user=user, event=event, guests=value)
-    elif action == "cancel":
-        services.cancel_registration(user=user, event=event)
-    elif action == "change":
-        services.change_party(user=user, event=event, guests=value)
-    else:
-        services.update_event(event=event, changes={"capacity": value})
-
-
-actions = st.lists(
-    st.tuples(
-        st.sampled_from(["register", "register", "cancel", "change", "capacity_to"]),
-        st.integers(0, 3),
-        st.integers(1, 4),
-    ),
-    max_size=30,
-)
-
-
-@settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
-@given(capacity=st.integers(1, 4), waitlist=st.booleans(), allowed=st.integers(0, 3), steps=actions)
-def test_any_sequence_keeps_the_invariant_and_the_fair_queue(capacity, waitlist, allowed, steps):
-    users = [UserFactory(email=f"p{n}@example.com") for n in range(4)]
-    event = EventFactory(capacity=capacity, waitlist_enabled=waitlist, guests_allowed=allowed)
-    rules = Rules(capacity, waitlist, allowed)
-    for action, n, value in steps:
-        value = value if action == "capacity_to" else value - 1  # guests count from 0
-        with contextlib.suppress(services.ServiceError):
-            apply(event, users[n], action, value)
-        getattr(rules, action)(users[n].pk, value)
-        assert_invariant(event)
-        confirmed = event.registrations.confirmed().values_list("user", "party_size")
-        assert dict(confirmed) == rules.confirmed
-        queue = event.registrations.waitlist().values_list("user", "party_size")
-        assert [list(entry) for entry in queue] == rules.queue
