@@ -194,7 +194,9 @@ class RegistrationApi(ApiView):
     def post(self, request, slug):
         event, body = self.event(request, slug), self.json_body(request)
         place = self.perform(services.register, event, **body)
-        return JsonResponse(self.body(place), status=201 if place.is_confirmed else 202)
+        # Created with a seat; accepted onto the waitlist; a request, which holds nothing yet.
+        status = 201 if place.is_confirmed else 202 if place.is_waitlisted else 200
+        return JsonResponse(self.body(place), status=status)
 
     def patch(self, request, slug):
         event, body = self.event(request, slug), self.json_body(request)

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Count, Q
 from django.http import StreamingHttpResponse
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -17,6 +17,7 @@ from django.views.generic import ListView
 from .. import outbox, selectors, services
 from ..exports import csv_lines
 from ..models import EmailDelivery, Event, Registration
+from .decisions import decide
 from .mixins import (
     ClampedPaginationMixin,
     HtmxPartialMixin,
@@ -73,31 +74,43 @@ class DashboardView(
 
 
 class AttendeeListView(OrganizerEventMixin, HtmxPartialMixin, ClampedPaginationMixin, ListView):
-    """Confirmed attendees and the waitlist, searchable, with check-in."""
+    """Everyone registered, by status in tabs, searchable, with check-in; POST answers
+    requests (see decisions.py) and shows the list again as it was filtered."""
 
     template_name = "organize/attendees.html"
     partial_name = "results"
     context_object_name = "registrations"
     paginate_by = 50
-    # The empty key is the default, so a plain URL shows everyone.
-    FILTERS = {
+    # The empty key is the default, so a plain URL shows everyone still in.
+    TABS = {
         "": gettext_lazy("Everyone"),
-        "confirmed": gettext_lazy("Confirmed"),
+        "pending": gettext_lazy("Pending"),
+        "confirmed": gettext_lazy("Going"),
         "waitlisted": gettext_lazy("Waitlist"),
+        "declined": gettext_lazy("Declined"),
+        "cancelled": gettext_lazy("Cancelled"),
     }
+
+    def post(self, request, slug):
+        status = decide(request, self.event)
+        if not request.htmx:
+            return redirect(request.get_full_path())
+        response = self.get(request, slug)
+        response.status_code = status
+        return response
 
     def search_text(self) -> str:
         return self.request.GET.get("q", "").strip()[:MAX_SEARCH]
 
     def status_filter(self) -> str:
         status = self.request.GET.get("status", "")
-        return status if status in self.FILTERS else ""
+        return status if status in self.TABS else ""
 
     def get_queryset(self):
-        registrations = self.event.registrations.active()
-        if self.status_filter():
-            registrations = registrations.filter(status=self.status_filter())
-        # Confirmed before waitlisted (alphabetical), each in the order they came.
+        status = self.status_filter()
+        registrations = self.event.registrations
+        registrations = registrations.filter(status=status) if status else registrations.active()
+        # Confirmed, pending, then waitlisted (alphabetical), each in the order they came.
         return (
             registrations.search(self.search_text())
             .select_related("user")
@@ -106,15 +119,20 @@ class AttendeeListView(OrganizerEventMixin, HtmxPartialMixin, ClampedPaginationM
         )
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(
+        counts = self.event.registrations.counts()
+        counts[""] = counts["pending"] + counts["confirmed"] + counts["waitlisted"]
+        tabs = [(key, label, counts[key]) for key, label in self.TABS.items()]
+        context = super().get_context_data(
             event=self.event,
-            counts=self.event.registrations.counts(),
+            counts=counts,
+            tabs=tabs,
             q=self.search_text(),
             status=self.status_filter(),
-            filters=self.FILTERS,
             **selectors.undelivered(self.event),
             **kwargs,
         )
+        context["pending_shown"] = any(r.is_pending for r in context["registrations"])
+        return context
 
 
 class SendAgainView(OrganizerEventMixin, View):

@@ -124,3 +124,11 @@ def test_patch_needs_guests_and_a_registration(client, attendee, event):
 
 def test_patch_needs_a_login(client, event):
     assert post(client, event, {"guests": 1}, method="patch").status_code == 401
+
+
+def test_a_request_for_an_approval_event_is_200_pending(client, attendee):
+    event = EventFactory(capacity=4, requires_approval=True)
+    response = client.post(api(event))
+    assert response.status_code == 200
+    assert response.json()["status"] == "pending"
+    assert response.json()["availability"]["seats_taken"] == 0
