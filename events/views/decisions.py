@@ -37,33 +37,30 @@ def decide(request, event: Event) -> int:
 
 
 def outcome(decided: services.Decided) -> list[tuple[int, str]]:
+    """What to tell the organizer, one message per outcome that happened."""
     said = []
-    for ids, level, singular, plural in (
-        (
-            decided.confirmed,
-            messages.SUCCESS,
+    if count := len(decided.confirmed):
+        text = ngettext(
             "%(count)s request approved: they have seats.",
             "%(count)s requests approved: they have seats.",
-        ),
-        (
-            decided.waitlisted,
-            messages.SUCCESS,
+            count,
+        )
+        said.append((messages.SUCCESS, text % {"count": count}))
+    if count := len(decided.waitlisted):
+        text = ngettext(
             "%(count)s request approved onto the waitlist: not enough seats are free.",
             "%(count)s requests approved onto the waitlist: not enough seats are free.",
-        ),
-        (
-            decided.declined,
-            messages.INFO,
-            "%(count)s request declined.",
-            "%(count)s requests declined.",
-        ),
-        (
-            decided.no_room,
-            messages.ERROR,
+            count,
+        )
+        said.append((messages.SUCCESS, text % {"count": count}))
+    if count := len(decided.declined):
+        text = ngettext("%(count)s request declined.", "%(count)s requests declined.", count)
+        said.append((messages.INFO, text % {"count": count}))
+    if count := len(decided.no_room):
+        text = ngettext(
             "%(count)s request can't be approved: not enough seats, and the waitlist is off.",
             "%(count)s requests can't be approved: not enough seats, and the waitlist is off.",
-        ),
-    ):
-        if ids:
-            said.append((level, ngettext(singular, plural, len(ids)) % {"count": len(ids)}))
+            count,
+        )
+        said.append((messages.ERROR, text % {"count": count}))
     return said or [(messages.INFO, _("Those requests were answered already."))]
