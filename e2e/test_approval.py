@@ -56,3 +56,16 @@ def test_decline_one_request_in_place(page: Page, attendee):
     expect(page.get_by_role("status")).to_contain_text("1 request declined.")
     expect(page.get_by_role("row").filter(has_text="Ada")).to_have_count(0)
     assert mail.outbox[-1].subject == "Your request wasn't accepted: Tasting"
+
+
+def test_select_every_request_and_approve_them_together(page: Page):
+    event = EventFactory(title="Dinner", capacity=5, requires_approval=True)
+    for name in ("Ann", "Bob"):
+        services.register(user=UserFactory(name=name), event=event)
+    log_in(page, event.organizer.email)
+    page.goto(f"/organize/events/{event.slug}/attendees/?status=pending")
+    page.get_by_label("Select every request shown").check()
+    expect(page.get_by_label("Select Bob's request")).to_be_checked()
+    page.get_by_role("button", name="Approve selected").click()
+    expect(page.get_by_role("status")).to_contain_text("2 requests approved: they have seats.")
+    expect(page.locator("#attendee-counts")).to_contain_text("2/5")

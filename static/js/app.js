@@ -146,6 +146,25 @@
     }
   });
 
+  // A header checkbox that ticks every row's checkbox of the same name; shown only
+  // here, as without JavaScript it could do nothing.
+  function enhanceSelectAll(root) {
+    root.querySelectorAll("input[data-select-all]").forEach((all) => {
+      all.hidden = false;
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => enhanceSelectAll(document));
+  document.body.addEventListener("htmx:load", (event) => enhanceSelectAll(event.detail.elt));
+  document.addEventListener("change", (event) => {
+    const all = event.target;
+    if (!all.matches || !all.matches("input[data-select-all]")) return;
+    const table = all.closest("table");
+    table.querySelectorAll(`input[type=checkbox][name="${all.dataset.selectAll}"]`).forEach((box) => {
+      box.checked = all.checked;
+    });
+  });
+
   // Esc in an inline edit form is its Cancel button; elsewhere it closes the toasts.
   // (htmx trigger filters like keyup[key=='Escape'] need eval, which CSP forbids.)
   document.addEventListener("keydown", (event) => {
