@@ -173,6 +173,11 @@ class Event(EventRules, models.Model):
     )
     waitlist_enabled = models.BooleanField(gettext_lazy("waitlist"), default=True)
     requires_approval = models.BooleanField(gettext_lazy("requires approval"), default=False)
+    # Kept by services.questions, so pages know without a query whether Register
+    # opens a form.
+    asks_questions = models.BooleanField(
+        gettext_lazy("asks questions"), default=False, editable=False
+    )
     guests_allowed = models.PositiveSmallIntegerField(
         gettext_lazy("guests per registration"),
         default=0,
@@ -538,3 +543,7 @@ class EmailDelivery(models.Model):
             "user": self.user,
             "status": self.status,
         }
+
+
+# Registered as models of this app.
+from .question_models import Answer, Question  # noqa: E402, F401

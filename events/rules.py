@@ -80,9 +80,9 @@ class EventRules:
 
     @property
     def asks_before_registering(self) -> bool:
-        """Whether Register opens a short form (how many guests) instead of registering
-        in one click."""
-        return self.guests_allowed > 0
+        """Whether Register opens a short form (how many guests, the organizer's
+        questions) instead of registering in one click."""
+        return self.guests_allowed > 0 or self.asks_questions
 
     @property
     def joining_refused(self) -> str | None:

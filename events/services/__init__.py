@@ -17,6 +17,7 @@ from .errors import (
     EmailNotConfirmed,
     EventFull,
     EventLocked,
+    InvalidAnswers,
     InvalidChange,
     NotRegistered,
     RegistrationClosed,
@@ -34,6 +35,7 @@ from .organizing import (
     update_event,
 )
 from .party import Party
+from .questions import QuestionSpec, add_question, move_question, remove_question, update_question
 from .registration import cancel_registration, change_party, register
 
 __all__ = [
@@ -43,12 +45,15 @@ __all__ = [
     "EventFull",
     "EventLocked",
     "EventUpdate",
+    "InvalidAnswers",
     "InvalidChange",
     "NotRegistered",
     "Party",
+    "QuestionSpec",
     "RegistrationClosed",
     "RegistrationError",
     "ServiceError",
+    "add_question",
     "approve",
     "cancel_event",
     "cancel_registration",
@@ -57,8 +62,11 @@ __all__ = [
     "create_event",
     "decline",
     "delete_draft",
+    "move_question",
     "publish_event",
     "register",
+    "remove_question",
     "unpublish_event",
     "update_event",
+    "update_question",
 ]

@@ -52,3 +52,14 @@ class EmailNotConfirmed(RegistrationError):
 
     code = "email_not_confirmed"
     status = 403
+
+
+class InvalidAnswers(InvalidChange):
+    """Answers to the event's questions that can't be taken: `errors` holds a message
+    for each question at fault, by question id."""
+
+    code = "invalid_answers"
+
+    def __init__(self, errors: dict[int, str]):
+        super().__init__(next(iter(errors.values())), field="answers")
+        self.errors = errors

@@ -8,12 +8,13 @@ from django.utils.translation import ngettext
 
 from ..models import Event, Registration
 from ..selectors import Place
+from .answers import check_answers, save_answers
 from .common import lock, move_seats, notify, notify_many, require_confirmed_email
 from .errors import AlreadyRegistered, EventFull, NotRegistered, RegistrationClosed
 from .party import Party
 
 
-def register(*, user, event: Event, guests=0, guest_names=()) -> Place:
+def register(*, user, event: Event, guests=0, guest_names=(), answers=None) -> Place:
     """Take seats for the person and their guests, or a waitlist place when they don't
     fit and the event has a waitlist.
 
@@ -21,9 +22,12 @@ def register(*, user, event: Event, guests=0, guest_names=()) -> Place:
     callers can show the outcome without reading anything again."""
     require_confirmed_email(user)
     party = Party.of(event, guests, guest_names)
+    answered = check_answers(event, answers)
     try:
         with transaction.atomic():
             place = _take_free_seats(user, event, party) or _register_locked(user, event, party)
+            if answered:
+                save_answers(place.registration, answered)
             notify(place.registration, NOTICES[place.registration.status])
     except IntegrityError:
         # The partial unique constraint refused a second active registration (a double
@@ -141,19 +145,24 @@ def cancel_registration(*, user, event: Event) -> Cancelled:
     return Cancelled(registration, event, promoted)
 
 
-def change_party(*, user, event: Event, guests, guest_names=()) -> Place:
-    """Bring more or fewer guests. Fewer frees seats for the waitlist; more needs free
-    seats for a confirmed party, else nothing changes. A waitlisted party keeps its
-    place in the queue either way."""
+def change_party(*, user, event: Event, guests=None, guest_names=None, answers=None) -> Place:
+    """Bring more or fewer guests, or change the answers (None leaves each as it is).
+    Fewer guests frees seats for the waitlist; more needs free seats for a confirmed
+    party, else nothing changes. A waitlisted party keeps its place in the queue."""
+    answered = check_answers(event, answers) if answers is not None else None
     with transaction.atomic():
         event = lock(event)
         registration = _active(event, user)
-        party = Party.of(event, guests, guest_names, current=registration.guests)
+        guests = registration.guests if guests is None else guests
+        names = registration.guest_names if guest_names is None else guest_names
+        party = Party.of(event, guests, names, current=registration.guests)
         more = party.size - registration.party_size
         if registration.is_confirmed and more > event.seats_left:
             raise EventFull(_no_room(event, registration), field="guests")
         registration.party_size, registration.guest_names = party.size, list(party.names)
         registration.save(update_fields=["party_size", "guest_names", "updated_at"])
+        if answered is not None:
+            save_answers(registration, answered, replace=True)
         now = timezone.now()
         if registration.is_confirmed and more > 0:
             move_seats(event, more, now)
