@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import api
-from .views import catalogue, editing, registration
+from .views import catalogue, editing, questions, registration
 
 app_name = "events"
 
@@ -10,7 +10,11 @@ urlpatterns = [
     path("new/", catalogue.EventCreateView.as_view(), name="create"),
     path("<slug:slug>/", catalogue.EventDetailView.as_view(), name="detail"),
     path("<slug:slug>/register/", registration.RegisterView.as_view(), name="register"),
-    path("<slug:slug>/guests/", registration.GuestsView.as_view(), name="guests"),
+    path(
+        "<slug:slug>/my-registration/",
+        registration.EditRegistrationView.as_view(),
+        name="edit-registration",
+    ),
     path("<slug:slug>/cancel/", registration.CancelRegistrationView.as_view(), name="cancel"),
     path("<slug:slug>/edit/", editing.EventUpdateView.as_view(), name="edit"),
     path(
@@ -22,6 +26,18 @@ urlpatterns = [
         "<slug:slug>/sections/<slug:section>/",
         editing.EventSectionView.as_view(editing=False),
         name="section",
+    ),
+    path("<slug:slug>/questions/", questions.QuestionsView.as_view(), name="questions"),
+    path("<slug:slug>/questions/<int:pk>/", questions.QuestionView.as_view(), name="question"),
+    path(
+        "<slug:slug>/questions/<int:pk>/remove/",
+        questions.QuestionView.as_view(action="remove", http_method_names=["post"]),
+        name="question-remove",
+    ),
+    path(
+        "<slug:slug>/questions/<int:pk>/move/",
+        questions.QuestionView.as_view(action="move", http_method_names=["post"]),
+        name="question-move",
     ),
     path("<slug:slug>/publish/", editing.PublishView.as_view(), name="publish"),
     path("<slug:slug>/unpublish/", editing.UnpublishView.as_view(), name="unpublish"),

@@ -112,7 +112,10 @@ class EventDetailView(DetailView):
         user = self.request.user
         place = selectors.place(user, self.object)
         context = super().get_context_data(place=place, sections=SECTIONS, **kwargs)
-        return context | selectors.management(user, self.object)
+        context |= selectors.management(user, self.object)
+        if context["can_edit"]:
+            context["questions"] = list(self.object.questions.asked())
+        return context
 
 
 class EventCreateView(LoginRequiredMixin, HtmxPartialMixin, CreateView):

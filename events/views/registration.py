@@ -59,7 +59,7 @@ class RegistrationActionView(View):
             event, place = self.as_it_is(event)
         except services.ServiceError as exc:
             if form is not None and exc.field:
-                form.refuse(exc.field, exc.message)
+                form.refuse(exc)
                 return self.render_form(event, form, status=exc.status)
             messages.error(request, exc.message)
             status = exc.status
@@ -102,8 +102,13 @@ class RegistrationActionView(View):
         raise NotImplementedError
 
 
+def questions(event: Event):
+    return event.questions.asked() if event.asks_questions else ()
+
+
 class RegisterView(RegistrationActionView):
-    """One click, or for an event that takes guests, GET the short form first."""
+    """One click, or for an event that takes guests or asks questions, GET the short
+    form first."""
 
     http_method_names = ["get", "post"]
 
@@ -114,25 +119,30 @@ class RegisterView(RegistrationActionView):
         place = selectors.place(request.user, event)
         if place or event.joining_refused or not event.asks_before_registering:
             return self.render_panel(event, place)
-        return self.render_form(event, PartyForm(event=event))
+        return self.render_form(event, PartyForm(event=event, questions=questions(event)))
 
     def get_form(self, event):
-        # A one-click form from a page older than the guest setting registers one person.
-        if "guests" in self.request.POST:
-            return PartyForm(self.request.POST, event=event)
+        # A one-click form from a page older than the guest setting registers one
+        # person; questions need their answers, so they always get the form.
+        if event.asks_questions or "guests" in self.request.POST:
+            return PartyForm(self.request.POST, event=event, questions=questions(event))
         return None
 
     def perform(self, event, form):
         guests, names = form.party() if form else (0, [])
         place = services.register(
-            user=self.request.user, event=event, guests=guests, guest_names=names
+            user=self.request.user,
+            event=event,
+            guests=guests,
+            guest_names=names,
+            answers=form.answers() if form else None,
         )
         messages.success(self.request, registered_message(place))
         return place.registration.event, place
 
 
-class GuestsView(RegistrationActionView):
-    """Change how many guests come, and their names, until the event starts."""
+class EditRegistrationView(RegistrationActionView):
+    """Change the guests, their names and the answers, until the event starts."""
 
     http_method_names = ["get", "post"]
 
@@ -144,24 +154,34 @@ class GuestsView(RegistrationActionView):
         if place is None or event.leaving_closed:
             return self.render_panel(event, place)
         registration = place.registration
-        initial = {"guests": registration.guests}
-        for number, name in enumerate(registration.guest_names, start=1):
-            initial[f"guest_{number}"] = name
-        form = PartyForm(initial=initial, event=event, current=registration.guests)
+        form = PartyForm(
+            initial=PartyForm.initial_for(registration),
+            event=event,
+            current=registration.guests,
+            questions=questions(event),
+        )
         return self.render_form(event, form, place=place)
 
     def get_form(self, event):
         self.before = selectors.place(self.request.user, event)
         current = self.before.registration.guests if self.before else 0
-        return PartyForm(self.request.POST, event=event, current=current)
+        return PartyForm(
+            self.request.POST, event=event, current=current, questions=questions(event)
+        )
 
     def perform(self, event, form):
         guests, names = form.party()
         place = services.change_party(
-            user=self.request.user, event=event, guests=guests, guest_names=names
+            user=self.request.user,
+            event=event,
+            guests=guests,
+            guest_names=names,
+            answers=form.answers() if form.questions else None,
         )
         if self.before and self.before.is_waitlisted and place.is_confirmed:
             messages.success(self.request, CONFIRMED)  # smaller, the party fits now
+        elif "guests" not in form.fields:
+            messages.success(self.request, _("Your answers are saved."))
         elif guests:
             saved = ngettext(
                 "Saved: you're bringing %(count)s guest.",

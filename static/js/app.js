@@ -134,8 +134,22 @@
     if (names) names.hidden = count === 0;
   }
 
+  // A question asked only after an earlier answer shows (and is sent) only while
+  // that answer is chosen: a radio or checkbox named by data-shown-if.
+  function showConditionalQuestions(form) {
+    form.querySelectorAll("[data-shown-if]").forEach((question) => {
+      const picked = [...form.querySelectorAll(`[name="${question.dataset.shownIf}"]:checked`)];
+      const shown = picked.some((input) => input.value === question.dataset.shownIfAnswer && !input.disabled);
+      question.hidden = !shown;
+      question.querySelectorAll("input, select, textarea").forEach((input) => { input.disabled = !shown; });
+    });
+  }
+
   function enhanceGuestForms(root) {
     root.querySelectorAll("select[data-guests]").forEach(showGuestNames);
+    root.querySelectorAll("form").forEach((form) => {
+      if (form.querySelector("[data-shown-if]")) showConditionalQuestions(form);
+    });
   }
 
   document.addEventListener("DOMContentLoaded", () => enhanceGuestForms(document));
@@ -144,6 +158,8 @@
     if (event.target.matches && event.target.matches("select[data-guests]")) {
       showGuestNames(event.target);
     }
+    const form = event.target.form;
+    if (form && form.querySelector("[data-shown-if]")) showConditionalQuestions(form);
   });
 
   // A header checkbox that ticks every row's checkbox of the same name; shown only

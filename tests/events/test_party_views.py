@@ -119,7 +119,7 @@ def test_a_party_that_does_not_fit_joins_the_waitlist_and_says_why(client, atten
 
 def test_change_guests_form_is_filled_in(client, attendee, event):
     services.register(user=attendee, event=event, guests=2, guest_names=["Ann", "Bo"])
-    html = client.get(url("guests", event), headers=HX).content.decode()
+    html = client.get(url("edit-registration", event), headers=HX).content.decode()
     assert "Your guests" in html
     assert 'value="Ann"' in html and 'value="Bo"' in html
     assert '<option value="2" selected>' in html
@@ -129,7 +129,7 @@ def test_fewer_guests_frees_seats_for_the_next_party(client, attendee, event):
     services.register(user=attendee, event=event, guests=3)
     waiting = UserFactory()
     services.register(user=waiting, event=event, guests=1)
-    response = client.post(url("guests", event), party(1, "Ann"), headers=HX)
+    response = client.post(url("edit-registration", event), party(1, "Ann"), headers=HX)
     html = response.content.decode()
     assert response.status_code == 200
     assert "With 1 guest: Ann" in html
@@ -141,7 +141,7 @@ def test_fewer_guests_frees_seats_for_the_next_party(client, attendee, event):
 def test_more_guests_than_seats_free_is_refused_on_the_form(client, attendee, event):
     services.register(user=attendee, event=event, guests=1)
     services.register(user=UserFactory(), event=event, guests=2)
-    response = client.post(url("guests", event), party(3), headers=HX)
+    response = client.post(url("edit-registration", event), party(3), headers=HX)
     assert response.status_code == 409
     assert "you can bring 1 guest at most now" in response.content.decode()
     assert event.registrations.get(user=attendee).party_size == 2
@@ -156,10 +156,10 @@ def test_the_forms_send_visitors_to_log_in_first(client, event):
 
 
 def test_a_form_that_no_longer_applies_shows_the_panel_as_it_is(client, attendee, event):
-    html = client.get(url("guests", event), headers=HX).content.decode()
+    html = client.get(url("edit-registration", event), headers=HX).content.decode()
     assert html.lstrip().startswith('<section id="registration-panel"')
     assert "coming?" not in html
-    response = client.get(url("guests", event))
+    response = client.get(url("edit-registration", event))
     assert (response.status_code, response["Location"]) == (302, event.get_absolute_url())
 
 
