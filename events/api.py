@@ -184,7 +184,7 @@ class RegistrationApi(ApiView):
     guest_names), PATCH changes the guests, DELETE cancels. Session auth with CSRF."""
 
     http_method_names = ["post", "patch", "delete", "options"]
-    FIELDS = frozenset({"guests", "guest_names"})
+    FIELDS = frozenset({"guests", "guest_names", "answers"})
 
     def dispatch(self, request, *args, **kwargs):
         if request.method in ("POST", "PATCH", "DELETE") and not request.user.is_authenticated:
@@ -200,9 +200,12 @@ class RegistrationApi(ApiView):
 
     def patch(self, request, slug):
         event, body = self.event(request, slug), self.json_body(request)
-        if "guests" not in body:
+        if not body.keys() & {"guests", "answers"}:
             raise ApiError(
-                422, "invalid", _("Say how many guests."), fields={"guests": [_("Required.")]}
+                422,
+                "invalid",
+                _("Send the guests, the answers, or both."),
+                fields={"guests": [_("Required.")]},
             )
         return JsonResponse(self.body(self.perform(services.change_party, event, **body)))
 
@@ -242,6 +245,9 @@ class RegistrationApi(ApiView):
     def perform(self, action, event, **fields):
         try:
             return action(user=self.request.user, event=event, **fields)
+        except services.InvalidAnswers as exc:
+            fields = {f"answers.{pk}": [message] for pk, message in exc.errors.items()}
+            raise ApiError(exc.status, exc.code, exc.message, fields=fields) from None
         except services.ServiceError as exc:
             extra = {"fields": {exc.field: [exc.message]}} if exc.field else {}
             raise ApiError(exc.status, exc.code, exc.message, **extra) from None
@@ -256,9 +262,18 @@ class RegistrationApi(ApiView):
             "party_size": registration.party_size,
             "guests": registration.guests,
             "guest_names": registration.guest_names,
+            "answers": answers_json(registration),
             "waitlist_position": place.position,
             "availability": availability_json(registration.event),
         }
+
+
+def answers_json(registration) -> dict[str, str]:
+    """The answers to the questions asked now, by question id, as stored."""
+    if not registration.event.asks_questions:
+        return {}
+    answers = registration.answers.filter(question__removed_at__isnull=True)
+    return {str(question): text for question, text in answers.values_list("question", "text")}
 
 
 def csrf_failure(request, reason=""):

@@ -23,7 +23,12 @@ def _time(value, zone) -> str:
     return value.astimezone(zone).isoformat(timespec="seconds") if value else ""
 
 
-def column_names() -> list[str]:
+def column_names(questions=()) -> list[str]:
+    """The header: the fixed columns, then one per question, removed ones marked."""
+    asked = [
+        _("%(question)s (removed)") % {"question": q.label} if q.removed_at else q.label
+        for q in questions
+    ]
     return [
         _("Name"),
         _("Email"),
@@ -32,13 +37,16 @@ def column_names() -> list[str]:
         _("Guest names"),
         _("Registered at"),
         _("Checked in at"),
+        *asked,
     ]
 
 
 def attendee_rows(
-    event: Event, *, header: list[str], statuses: dict[str, str]
+    event: Event, *, header: list[str], statuses: dict[str, str], questions, labels
 ) -> Iterator[list[str]]:
-    """The header, then one row per registration; `statuses` names each status."""
+    """The header, then one row per registration; `statuses` names each status,
+    `questions` are the header's question columns, in order, and `labels` their
+    answers' words (Question.choices)."""
     yield header
     registrations = (
         event.registrations.select_related("user")
@@ -51,6 +59,7 @@ def attendee_rows(
             "user__name",
             "user__email",
         )
+        .prefetch_related("answers")
         .order_by("created_at", "pk")
     )
     # iterator(): 50,000 rows are read in chunks, never all held in memory.
@@ -64,7 +73,18 @@ def attendee_rows(
             safe_cell("; ".join(registration.guest_names)),
             _time(registration.created_at, event.time_zone),
             _time(registration.checked_in_at, event.time_zone),
+            *_answers(registration, questions, labels),
         ]
+
+
+def _answers(registration: Registration, questions, labels) -> list[str]:
+    given = {answer.question_id: answer.text for answer in registration.answers.all()}
+    return [
+        safe_cell(question.display(given[question.pk], labels[question.pk]))
+        if question.pk in given
+        else ""
+        for question in questions
+    ]
 
 
 class _Echo:
@@ -78,7 +98,16 @@ def csv_lines(event: Event) -> Iterator[str]:
     """The file's lines. The rows are made while the response is sent, after the view
     has returned, so the words are translated now, in the request's language."""
     statuses = {value: str(label) for value, label in Registration.Status.choices}
-    return _lines(attendee_rows(event, header=column_names(), statuses=statuses))
+    questions = list(event.questions.order_by("position", "pk"))
+    labels = {question.pk: dict(question.choices()) for question in questions}
+    rows = attendee_rows(
+        event,
+        header=column_names(questions),
+        statuses=statuses,
+        questions=questions,
+        labels=labels,
+    )
+    return _lines(rows)
 
 
 def _lines(rows: Iterator[list[str]]) -> Iterator[str]:

@@ -102,10 +102,11 @@ class Question(models.Model):
             return [(YES, _("Yes")), (NO, _("No"))]
         return [(option, option) for option in self.options]
 
-    def display(self, text: str) -> str:
-        """A stored answer as people read it."""
+    def display(self, text: str, labels: dict[str, str] | None = None) -> str:
+        """A stored answer as people read it; `labels`, this question's choices()
+        as a dict, when they were translated earlier."""
         if self.kind == QuestionKind.YES_NO:
-            return dict(self.choices()).get(text, text)
+            return (labels or dict(self.choices())).get(text, text)
         return ", ".join(text.splitlines())
 
 
@@ -140,3 +141,7 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+    @property
+    def display(self) -> str:
+        return self.question.display(self.text)

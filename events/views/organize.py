@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Q
+from django.db.models import Count, Prefetch, Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -16,7 +16,7 @@ from django.views.generic import ListView
 
 from .. import outbox, selectors, services
 from ..exports import csv_lines
-from ..models import EmailDelivery, Event, Registration
+from ..models import Answer, EmailDelivery, Event, Registration
 from .decisions import decide
 from .mixins import (
     ClampedPaginationMixin,
@@ -27,6 +27,10 @@ from .mixins import (
 )
 
 MAX_SEARCH = 200
+# Each registration's answers, in the order the questions are asked, in one query.
+ANSWERS = Prefetch(
+    "answers", queryset=Answer.objects.select_related("question").order_by("question__position")
+)
 
 
 class DashboardView(
@@ -114,6 +118,7 @@ class AttendeeListView(OrganizerEventMixin, HtmxPartialMixin, ClampedPaginationM
         return (
             registrations.search(self.search_text())
             .select_related("user")
+            .prefetch_related(ANSWERS)
             .with_waitlist_position()
             .order_by("status", "created_at", "pk")
         )
