@@ -4,6 +4,7 @@ Debian's /usr/bin/chromium is used when present (Playwright cannot download a
 browser here); elsewhere `make test` runs `playwright install chromium` first.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+
+EXPECTED_REFUSAL = re.compile(
+    r"Failed to load resource: the server responded with a status of (409|422) "
+)
 
 REPORT_CSP_VIOLATIONS = """
 document.addEventListener("securitypolicyviolation", (event) => {
@@ -45,7 +50,13 @@ def base_url(live_server):
 def page(page):
     """The page, failing the test on any console error, uncaught exception or CSP violation."""
     errors = []
-    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+
+    def on_console(message):
+        # Chromium logs every 4xx as an error; a refusal the page shows (409, 422) is not one.
+        if message.type == "error" and not EXPECTED_REFUSAL.match(message.text):
+            errors.append(message.text)
+
+    page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.add_init_script(REPORT_CSP_VIOLATIONS)
     yield page
