@@ -17,7 +17,8 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_CAPACITY = 100_000
 TIME_FIELDS = ("starts_at", "ends_at")
 # Settings added after the first forms were served: a form without them keeps them.
-KEPT_WHEN_ABSENT = ("visibility", "guests_allowed", "requires_approval")
+# (A checkbox can't be one: unticked, it is absent too.)
+KEPT_WHEN_ABSENT = ("visibility", "guests_allowed")
 
 
 def _capacity_limit_error() -> str:

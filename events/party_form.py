@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from .models import GUEST_NAME_MAX, Event
 from .question_models import LONG_ANSWER_MAX, SHORT_ANSWER_MAX, Question
+from .services.errors import InvalidAnswers
 from .text import OneLineFormField
 
 
@@ -74,12 +75,14 @@ class PartyForm(forms.Form):
 
     def refuse(self, exc) -> None:
         """Show a refusal from the services where it belongs."""
-        for pk, message in getattr(exc, "errors", {}).items():
-            name = f"q_{pk}"
-            self.add_error(name if name in self.fields else None, message)
-        if not hasattr(exc, "errors"):
+        if isinstance(exc, InvalidAnswers):
+            for pk, message in exc.errors.items():
+                name = f"q_{pk}"
+                self.add_error(name if name in self.fields else None, message)
+        else:
             field = exc.field if exc.field == "guests" and "guests" in self.fields else None
             self.add_error(field, exc.message)
+        focus_first_error(self)
 
     @staticmethod
     def initial_for(registration) -> dict:
@@ -94,6 +97,17 @@ class PartyForm(forms.Form):
         return initial
 
 
+def focus_first_error(form: forms.Form) -> None:
+    """Move autofocus to the first field with an error, so a person (and a screen
+    reader) lands on what to fix when the form comes back."""
+    wrong = [name for name in form.fields if name in form.errors]
+    if not wrong:
+        return
+    for field in form.fields.values():
+        field.widget.attrs.pop("autofocus", None)
+    form.fields[wrong[0]].widget.attrs["autofocus"] = True
+
+
 def name_of(question: Question) -> str:
     return f"q_{question.pk}"
 
@@ -103,13 +117,16 @@ def question_field(question: Question) -> forms.Field:
     if question.required:
         label = _("%(question)s (required)") % {"question": label}
     common = {"label": label, "help_text": question.help_text, "required": False}
+    # Not `required`, which would stop the browser sending a question its condition
+    # hides; aria-required tells assistive technology all the same.
+    attrs = {"aria-required": "true"} if question.required else {}
     kind = question.kind
     if kind == Question.Kind.LONG_TEXT:
-        widget = forms.Textarea(attrs={"rows": 3})
+        widget = forms.Textarea(attrs={"rows": 3, **attrs})
         return forms.CharField(max_length=LONG_ANSWER_MAX, widget=widget, **common)
     if kind == Question.Kind.NUMBER:
         # Text, not type=number: "2,5" is a number too, and the service reads it.
-        widget = forms.TextInput(attrs={"inputmode": "decimal"})
+        widget = forms.TextInput(attrs={"inputmode": "decimal", **attrs})
         return forms.CharField(max_length=30, widget=widget, **common)
     if kind == Question.Kind.CHOICES:
         return forms.MultipleChoiceField(
@@ -117,4 +134,6 @@ def question_field(question: Question) -> forms.Field:
         )
     if kind in (Question.Kind.CHOICE, Question.Kind.YES_NO):
         return forms.ChoiceField(choices=question.choices(), widget=forms.RadioSelect, **common)
-    return forms.CharField(max_length=SHORT_ANSWER_MAX, **common)
+    return forms.CharField(
+        max_length=SHORT_ANSWER_MAX, widget=forms.TextInput(attrs=attrs), **common
+    )

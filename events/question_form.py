@@ -13,7 +13,7 @@ from .question_models import (
     Question,
 )
 from .services import QuestionSpec
-from .text import MultiLineFormField, OneLineFormField
+from .text import MultiLineFormField, OneLineFormField, row_id
 
 
 class QuestionForm(forms.Form):
@@ -53,6 +53,8 @@ class QuestionForm(forms.Form):
                         (f"{source.pk}:{value}", when % {"question": source.label, "answer": shown})
                     )
         self.fields["condition"].choices = choices
+        # Only one question form shows at a time: focus lands in it when it swaps in.
+        self.fields["label"].widget.attrs["autofocus"] = True
 
     def spec(self) -> QuestionSpec:
         data = self.cleaned_data
@@ -63,7 +65,7 @@ class QuestionForm(forms.Form):
             help_text=data["help_text"],
             required=data["required"],
             options=data["options"].splitlines(),
-            shown_if=int(shown_if) if shown_if.isdigit() else None,
+            shown_if=row_id(shown_if),
             shown_if_answer=answer,
         )
 

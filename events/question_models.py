@@ -19,6 +19,8 @@ LABEL_MAX = 200
 HELP_MAX = 300
 SHORT_ANSWER_MAX = 200
 LONG_ANSWER_MAX = 2_000
+# The longest stored answer: a long text, or every option of several choices, a line each.
+ANSWER_MAX = max(LONG_ANSWER_MAX, OPTIONS_MAX * (OPTION_MAX + 1))
 YES, NO = "yes", "no"
 
 
@@ -62,7 +64,8 @@ class Question(models.Model):
     # includes) shown_if_answer.
     shown_if = models.ForeignKey(
         "self",
-        on_delete=models.PROTECT,
+        # Questions are removed softly; only deleting the event deletes them.
+        on_delete=models.CASCADE,
         null=True,
         blank=True,
         related_name="dependents",
@@ -90,10 +93,6 @@ class Question(models.Model):
 
     def __str__(self) -> str:
         return self.label
-
-    @property
-    def has_options(self) -> bool:
-        return self.kind in CHOICE_KINDS
 
     def choices(self) -> list[tuple[str, str]]:
         """What an answer may be, as (stored value, label), for the kinds with a fixed
@@ -124,7 +123,7 @@ class Answer(models.Model):
         verbose_name=gettext_lazy("question"),
     )
     # As the person gave it: the option texts, "yes"/"no", the number, or the text.
-    text = MultiLineTextField(gettext_lazy("answer"), max_length=LONG_ANSWER_MAX)
+    text = MultiLineTextField(gettext_lazy("answer"), max_length=ANSWER_MAX)
 
     class Meta:
         verbose_name = gettext_lazy("answer")
@@ -134,7 +133,7 @@ class Answer(models.Model):
                 fields=["registration", "question"], name="answer_one_per_question"
             ),
             models.CheckConstraint(
-                condition=LessThanOrEqual(Length("text"), LONG_ANSWER_MAX),
+                condition=LessThanOrEqual(Length("text"), ANSWER_MAX),
                 name="answer_text_length",
             ),
         ]

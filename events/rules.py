@@ -94,6 +94,8 @@ class EventRules:
         """Why a party of `size` people can get neither seats nor a waitlist place now."""
         if refused := self.registration_closed:
             return refused
+        if refused := self.party_too_big(size):
+            return refused
         if self.seats_left >= size or self.waitlist_enabled:
             return None
         if self.is_full:
@@ -104,6 +106,17 @@ class EventRules:
             self.seats_left,
         )
         return message % {"count": self.seats_left, "size": size}
+
+    def party_too_big(self, size: int) -> str | None:
+        """Why a party of `size` could never get seats here, even on the waitlist."""
+        if size <= self.capacity:
+            return None
+        message = ngettext(
+            "This event has %(count)s seat, fewer than your party of %(size)s.",
+            "This event has %(count)s seats, fewer than your party of %(size)s.",
+            self.capacity,
+        )
+        return message % {"count": self.capacity, "size": size}
 
     @property
     def deciding_refused(self) -> str | None:

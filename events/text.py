@@ -34,6 +34,13 @@ def multi_line(value: str) -> str:
     )
 
 
+def row_id(value) -> int | None:
+    """A row id from text, or None: ASCII digits of a size a database id can have
+    ("²".isdigit() is true, and int() of 5,000 digits raises)."""
+    text = str(value)
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 19 else None
+
+
 class OneLineFormField(forms.CharField):
     def to_python(self, value):
         return one_line(super().to_python(value))

@@ -17,7 +17,7 @@ from ..question_models import (
     Question,
     QuestionKind,
 )
-from ..text import multi_line, one_line
+from ..text import multi_line, one_line, row_id
 from .errors import InvalidAnswers
 
 # A number anyone would type in a registration form: a count, an age, a shoe size.
@@ -36,7 +36,7 @@ def check_answers(event: Event, answers) -> dict[Question, str]:
     by_id = {question.pk: question for question in questions}
     given, errors = {}, {}
     for key, value in answers.items():
-        pk = int(key) if str(key).isdigit() else None
+        pk = row_id(key)
         if pk not in by_id:
             errors[pk or 0] = _("This event has no question %(id)s.") % {"id": key}
         else:
@@ -45,6 +45,8 @@ def check_answers(event: Event, answers) -> dict[Question, str]:
     # In order, so a condition reads the answer it depends on, given earlier.
     for question in questions:
         value = given.get(question.pk)
+        if isinstance(value, str):
+            value = value.strip()
         blank = value is None or value == "" or value == []
         if not _shown(question, stored):
             if not blank:
@@ -122,7 +124,8 @@ def _number(value) -> str:
         number = Decimal(str(value).strip().replace(",", "."))
     except InvalidOperation:
         raise ValueError(_("Enter a number.")) from None
-    if not number.is_finite() or abs(number) >= NUMBER_LIMIT:
+    # A tiny exponent (1e-999999) would be written out to a gigabyte of zeros.
+    if not number.is_finite() or abs(number) >= NUMBER_LIMIT or number.as_tuple().exponent < -6:
         raise ValueError(_("Enter a number."))
     # 2.50 stays as typed; 1E+2 is written out.
     return format(number, "f")

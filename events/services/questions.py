@@ -61,8 +61,8 @@ def add_question(*, event: Event, spec: QuestionSpec) -> Question:
 def update_question(*, question: Question, spec: QuestionSpec) -> Question:
     with transaction.atomic():
         event = _editable(question.event)
-        question = event.questions.asked().get(pk=question.pk)
         asked = list(event.questions.asked())
+        question = _among(asked, question)
         earlier = asked[: asked.index(question)]
         _apply(question, spec, earlier=earlier)
         _check_dependents(question)
@@ -74,7 +74,7 @@ def remove_question(*, question: Question) -> None:
     """Stop asking it; the answers given so far stay readable."""
     with transaction.atomic():
         event = _editable(question.event)
-        question = event.questions.asked().get(pk=question.pk)
+        question = _among(list(event.questions.asked()), question)
         if dependent := question.dependents.filter(removed_at__isnull=True).first():
             raise InvalidChange(
                 _("“%(other)s” is asked only after an answer to this question. Change it first.")
@@ -91,7 +91,7 @@ def move_question(*, question: Question, up: bool) -> None:
     with transaction.atomic():
         event = _editable(question.event)
         asked = list(event.questions.asked())
-        question = next(q for q in asked if q.pk == question.pk)
+        question = _among(asked, question)
         index = asked.index(question)
         other_index = index - 1 if up else index + 1
         if not 0 <= other_index < len(asked):
@@ -113,6 +113,14 @@ def _editable(event: Event) -> Event:
     if refused := event.editing_closed:
         raise EventLocked(refused)
     return event
+
+
+def _among(asked: list[Question], question: Question) -> Question:
+    """The question as locked, or a refusal when it was removed meanwhile."""
+    for each in asked:
+        if each.pk == question.pk:
+            return each
+    raise InvalidChange(_("This question was removed meanwhile."))
 
 
 def _next_position(event: Event) -> int:

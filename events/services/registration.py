@@ -22,16 +22,20 @@ def register(*, user, event: Event, guests=0, guest_names=(), answers=None) -> P
     callers can show the outcome without reading anything again."""
     require_confirmed_email(user)
     party = Party.of(event, guests, guest_names)
-    answered = check_answers(event, answers)
     try:
         with transaction.atomic():
             place = _take_free_seats(user, event, party) or _register_locked(user, event, party)
-            if answered:
+            # Checked here, with the event's row locked by either path, so the questions
+            # can't change in between; a refusal rolls the seats back with the rest.
+            if answered := check_answers(place.registration.event, answers):
                 save_answers(place.registration, answered)
             notify(place.registration, NOTICES[place.registration.status])
     except IntegrityError:
         # The partial unique constraint refused a second active registration (a double
-        # click, or a stale page); the whole transaction, seat count included, rolled back.
+        # click, or a stale page); the whole transaction, seat count included, rolled
+        # back. Any other constraint is a bug to see, not a double click.
+        if not Registration.objects.active().filter(event=event, user=user).exists():
+            raise
         raise AlreadyRegistered(_("You're already registered for this event.")) from None
     return place
 
@@ -135,12 +139,15 @@ def cancel_registration(*, user, event: Event) -> Cancelled:
         registration = _active(event, user)
         now = timezone.now()
         freed = registration.party_size if registration.is_confirmed else 0
+        # A request never reached anyone's calendar: withdrawing it needs no email.
+        withdrawn = registration.is_pending
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = now
         # The cancellation email's calendar file must supersede the confirmation's.
         registration.sequence += 1
         registration.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
-        notify(registration, "cancelled")
+        if not withdrawn:
+            notify(registration, "cancelled")
         promoted = _free_seats(event, freed, now)
     return Cancelled(registration, event, promoted)
 
@@ -149,14 +156,16 @@ def change_party(*, user, event: Event, guests=None, guest_names=None, answers=N
     """Bring more or fewer guests, or change the answers (None leaves each as it is).
     Fewer guests frees seats for the waitlist; more needs free seats for a confirmed
     party, else nothing changes. A waitlisted party keeps its place in the queue."""
-    answered = check_answers(event, answers) if answers is not None else None
     with transaction.atomic():
         event = lock(event)
         registration = _active(event, user)
+        answered = check_answers(event, answers) if answers is not None else None
         guests = registration.guests if guests is None else guests
         names = registration.guest_names if guest_names is None else guest_names
         party = Party.of(event, guests, names, current=registration.guests)
         more = party.size - registration.party_size
+        if more > 0 and (refused := event.party_too_big(party.size)):
+            raise EventFull(refused, field="guests")
         if registration.is_confirmed and more > event.seats_left:
             raise EventFull(_no_room(event, registration), field="guests")
         registration.party_size, registration.guest_names = party.size, list(party.names)

@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 
 from .. import services
 from ..models import Event
+from ..text import row_id
 
 # More than a page of the attendee list is never sent at once.
 MAX_AT_ONCE = 500
@@ -20,7 +21,7 @@ def decide(request, event: Event) -> int:
     )
     if action is None:
         raise BadRequest("Unknown decision.")
-    ids = [int(pk) for pk in request.POST.getlist("registration") if pk.isdigit()]
+    ids = [pk for pk in map(row_id, request.POST.getlist("registration")) if pk is not None]
     if not ids:
         messages.error(request, _("Choose at least one request first."))
         return 422

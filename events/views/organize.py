@@ -17,6 +17,7 @@ from django.views.generic import ListView
 from .. import outbox, selectors, services
 from ..exports import csv_lines
 from ..models import Answer, EmailDelivery, Event, Registration
+from ..text import row_id
 from .decisions import decide
 from .mixins import (
     ClampedPaginationMixin,
@@ -148,7 +149,7 @@ class SendAgainView(OrganizerEventMixin, View):
     def post(self, request, slug):
         emails = EmailDelivery.objects.undelivered().for_event(self.event)
         if delivery := request.POST.get("delivery", ""):
-            emails = emails.filter(pk=int(delivery) if delivery.isdigit() else None)
+            emails = emails.filter(pk=row_id(delivery))
         queued = outbox.send_again(emails)
         if queued:
             sent_again = ngettext(

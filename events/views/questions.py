@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from .. import services
+from ..party_form import focus_first_error
 from ..question_form import QuestionForm
 from .mixins import OrganizerEventMixin
 
@@ -26,7 +27,7 @@ class QuestionsView(OrganizerEventMixin, View):
 
     def post(self, request, slug):
         form = QuestionForm(request.POST, earlier=self.asked())
-        if form.is_valid() and self.perform(form, services.add_question, event=self.event):
+        if self.valid(form) and self.perform(form, services.add_question, event=self.event):
             messages.success(request, _("Question added."))
             return self.done()
         return self.render(form=form, status=422)
@@ -40,8 +41,15 @@ class QuestionsView(OrganizerEventMixin, View):
             action(spec=form.spec(), **target)
         except services.ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+            focus_first_error(form)
             return False
         return True
+
+    def valid(self, form) -> bool:
+        if form.is_valid():
+            return True
+        focus_first_error(form)
+        return False
 
     def done(self):
         if self.request.htmx:
@@ -86,7 +94,7 @@ class QuestionView(QuestionsView):
             up = request.POST.get("direction") != "down"
             return self.change(services.move_question, question, "", up=up)
         form = self.edit_form(question, request.POST)
-        if form.is_valid() and self.perform(form, services.update_question, question=question):
+        if self.valid(form) and self.perform(form, services.update_question, question=question):
             messages.success(request, _("Question saved."))
             return self.done()
         return self.render(editing=(question, form), status=422)

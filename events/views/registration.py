@@ -13,7 +13,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from .. import selectors, services
 from ..models import Event, Registration
-from ..party_form import PartyForm
+from ..party_form import PartyForm, focus_first_error
 from .mixins import HtmxPartialMixin, PrivateMixin, back_to
 
 CONFIRMED = gettext_lazy("You're registered. See you there!")
@@ -32,7 +32,7 @@ FRAGMENTS = {
 }
 
 
-class RegistrationActionView(View):
+class RegistrationActionView(PrivateMixin, View):
     """POST register, cancel or change guests. htmx gets the fragment the form names,
     with out-of-band seat counters; without JavaScript the same form redirects back
     with a message. A view with a form (get_form) shows it again, in place or as a
@@ -50,6 +50,7 @@ class RegistrationActionView(View):
             raise BadRequest("Unknown fragment.")  # before anything is done
         form = self.get_form(event)
         if form is not None and not form.is_valid():
+            focus_first_error(form)
             return self.render_form(event, form, status=422)
         status = 200
         try:
@@ -200,7 +201,7 @@ def registered_message(place: selectors.Place) -> str:
     if place.is_pending:
         return str(REQUESTED)
     event = place.registration.event
-    if event.seats_left and not event.is_full:
+    if event.seats_left:
         message = ngettext(
             "Only %(count)s seat is left, not enough for your party, so you're on the "
             "waitlist. We'll email you when there's room.",

@@ -143,7 +143,7 @@ def test_cancelling_the_event_closes_requests_too():
 
 
 def test_counts_show_each_status_in_people():
-    event = EventFactory(capacity=2, requires_approval=True, guests_allowed=2)
+    event = EventFactory(capacity=3, requires_approval=True, guests_allowed=2)
     a, b, c = request(event, 1), request(event, 2), request(event)
     services.approve(event=event, registrations=[a.pk, b.pk])
     services.decline(event=event, registrations=[c.pk])
@@ -151,3 +151,22 @@ def test_counts_show_each_status_in_people():
     counts = event.registrations.counts()
     assert (counts["confirmed"], counts["waitlisted"]) == (2, 3)
     assert (counts["pending"], counts["declined"]) == (3, 1)
+
+
+def test_withdrawing_a_request_sends_no_email(django_capture_on_commit_callbacks):
+    event = EventFactory(capacity=2, requires_approval=True)
+    pending = request(event)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.cancel_registration(user=pending.user, event=event)
+    assert not pending.email_deliveries.exclude(kind="requested").exists()
+
+
+def test_approval_can_be_turned_off_from_the_seats_section(client):
+    event = EventFactory(capacity=5, requires_approval=True)
+    client.force_login(event.organizer)
+    url = f"/events/{event.slug}/edit/seats/"
+    data = {"capacity": "5", "guests_allowed": "0", "waitlist_enabled": "on"}
+    response = client.post(url, data, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    event.refresh_from_db()
+    assert not event.requires_approval

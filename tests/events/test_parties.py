@@ -106,14 +106,14 @@ def test_freed_seats_go_to_the_first_party_that_fits_and_the_skipped_party_stays
 
 
 def test_raising_capacity_fills_the_new_seats_fairly():
-    event = EventFactory(capacity=2, guests_allowed=3)
-    register(event, guests=1)
+    event = EventFactory(capacity=4, guests_allowed=3)
+    register(event, guests=3)
     for name, guests in (("Big", 3), ("Small", 0)):
         register(event, guests=guests, user=UserFactory(name=name))
-    update = services.update_event(event=event, changes={"capacity": 4})
+    update = services.update_event(event=event, changes={"capacity": 6})
     assert queue(update.event) == [("Big", 4)]
     assert_invariant(event)
-    assert event.seats_taken == 3
+    assert event.seats_taken == 5
 
 
 def test_bringing_fewer_guests_frees_seats_for_the_waitlist(django_capture_on_commit_callbacks):
@@ -149,7 +149,7 @@ def test_bringing_more_guests_needs_free_seats_and_never_half_applies():
 
 
 def test_a_waitlisted_party_keeps_its_place_and_gets_in_when_it_shrinks_to_fit():
-    event = EventFactory(capacity=3, guests_allowed=3)
+    event = EventFactory(capacity=4, guests_allowed=3)
     register(event, guests=1)
     first = register(event, guests=3)
     second = register(event, guests=2)
@@ -213,3 +213,14 @@ def test_the_confirmation_names_the_party(django_capture_on_commit_callbacks):
     assert "Who:   You and 2 guests (Ann <b>, Bo)" in message.body
     html = message.alternatives[0][0]
     assert "You and 2 guests (Ann &lt;b&gt;, Bo)" in html
+
+
+def test_a_party_bigger_than_the_event_is_refused_even_with_a_waitlist():
+    event = EventFactory(capacity=2, guests_allowed=3)
+    with pytest.raises(services.EventFull) as refused:
+        register(event, guests=2)
+    assert refused.value.message == "This event has 2 seats, fewer than your party of 3."
+    host = register(event, guests=0)
+    register(event, guests=1)  # waits: full
+    with pytest.raises(services.EventFull, match="fewer than your party of 3"):
+        services.change_party(user=host, event=event, guests=2)

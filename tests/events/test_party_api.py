@@ -89,7 +89,8 @@ def test_no_body_registers_one_person(client, attendee, event):
 
 
 def test_too_big_a_party_without_a_waitlist_is_409(client, attendee):
-    event = EventFactory(capacity=2, guests_allowed=2, waitlist_enabled=False)
+    event = EventFactory(capacity=3, guests_allowed=2, waitlist_enabled=False)
+    services.register(user=UserFactory(), event=event)
     response = post(client, event, {"guests": 2})
     assert response.status_code == 409
     assert response.json()["fields"]["guests"] == [
@@ -118,7 +119,7 @@ def test_patch_beyond_the_free_seats_is_409_and_changes_nothing(client, attendee
 
 
 def test_patch_needs_guests_and_a_registration(client, attendee, event):
-    assert post(client, event, {"guest_names": []}, method="patch").status_code == 422
+    assert post(client, event, {}, method="patch").status_code == 422
     assert post(client, event, {"guests": 1}, method="patch").status_code == 404
 
 
@@ -132,3 +133,9 @@ def test_a_request_for_an_approval_event_is_200_pending(client, attendee):
     assert response.status_code == 200
     assert response.json()["status"] == "pending"
     assert response.json()["availability"]["seats_taken"] == 0
+
+
+@pytest.mark.parametrize("raw", ["9" * 5000, "[" * 100_000 + "]" * 100_000])
+def test_json_that_python_cannot_read_is_400(client, attendee, event, raw):
+    response = client.post(api(event), raw, content_type="application/json")
+    assert response.status_code == 400

@@ -102,15 +102,17 @@ def test_a_bad_party_shows_the_form_again_and_registers_nobody(
 
 
 def test_a_party_that_does_not_fit_without_a_waitlist_is_told_on_the_form(client, attendee):
-    event = EventFactory(capacity=2, guests_allowed=3, waitlist_enabled=False)
+    event = EventFactory(capacity=3, guests_allowed=3, waitlist_enabled=False)
+    services.register(user=UserFactory(), event=event)
     response = client.post(url("register", event), party(2), headers=HX)
     assert response.status_code == 409
     assert "Only 2 seats are left, not enough for your party of 3." in response.content.decode()
-    assert not event.registrations.exists()
+    assert not event.registrations.filter(user=attendee).exists()
 
 
 def test_a_party_that_does_not_fit_joins_the_waitlist_and_says_why(client, attendee):
-    event = EventFactory(capacity=2, guests_allowed=3)
+    event = EventFactory(capacity=3, guests_allowed=3)
+    services.register(user=UserFactory(), event=event)
     response = client.post(url("register", event), party(2), headers=HX)
     assert response.status_code == 200
     assert "#1 on the waitlist" in response.content.decode()
@@ -178,3 +180,8 @@ def test_a_one_click_registration_stays_within_12_queries(
     with django_assert_max_num_queries(12):
         response = client.post(url("register", event), {"fragment": "panel"}, headers=HX)
     assert response.status_code == 200
+
+
+def test_the_forms_are_private(client, attendee, event):
+    response = client.get(url("register", event), headers=HX)
+    assert "no-store" in response["Cache-Control"]

@@ -233,3 +233,28 @@ def test_a_cancelled_event_takes_no_question_changes(event):
     services.cancel_event(event=event, reason="Rain")
     with pytest.raises(services.EventLocked):
         ask(event, Kind.SHORT_TEXT, "Company")
+
+
+@pytest.mark.parametrize(
+    ("label", "value", "message"),
+    [
+        ("Age", "1e-999999", "Enter a number."),
+        ("Age", "9" * 5000, "Enter a number."),
+        ("Diet", "   ", "This question needs an answer."),
+        ("Sessions", [str(n) for n in range(50)], "isn't one of the options"),
+    ],
+)
+def test_answers_that_look_harmless_but_are_not(event, questions, label, value, message):
+    answers = {questions["Diet"].pk: "Vegan", questions[label].pk: value}
+    with pytest.raises(services.InvalidAnswers) as refused:
+        register(event, answers)
+    assert message in refused.value.errors[questions[label].pk]
+    assert not event.registrations.exists()
+
+
+def test_every_option_of_several_choices_fits_the_stored_answer(event):
+    options = [f"{n:02d}" + "x" * 98 for n in range(20)]
+    many = ask(event, Kind.CHOICES, "All of them", options=options)
+    event.refresh_from_db()
+    registration = register(event, {many.pk: options})
+    assert registration.answers.get().text.splitlines() == options

@@ -52,7 +52,7 @@ class Rules:
 
     def register(self, user, guests):
         size = guests + 1
-        if self.has_place(user) or guests > self.allowed:
+        if self.has_place(user) or guests > self.allowed or size > self.capacity:
             return
         if self.approval:
             if user not in self.declined and (self.waitlist or size <= self.free()):
@@ -75,6 +75,8 @@ class Rules:
         current = self.confirmed.get(user) or (entry and entry[1])
         current = current or (user in self.pending and self.pending[user][0])
         if not current or guests > max(self.allowed, current - 1):
+            return
+        if guests + 1 > current and guests + 1 > self.capacity:
             return
         if user in self.confirmed:
             if guests + 1 - current > self.free():

@@ -36,6 +36,11 @@ def test_seed_demo_creates_a_varied_catalogue_and_is_idempotent(settings):
     assert mail.outbox == []
     assert not EmailDelivery.objects.exists()
 
+    # One event asks questions and one needs approval, with requests waiting.
+    assert Event.objects.filter(asks_questions=True).count() == 1
+    assert Registration.objects.filter(status="pending", event__requires_approval=True).exists()
+    assert Event.objects.filter(guests_allowed__gt=0).exists()
+
     seed(events=60, users=5)
     assert Event.objects.count() == 60
     assert Registration.objects.count() == registrations

@@ -163,3 +163,13 @@ def test_the_pending_tab_runs_constant_queries(client, event, django_assert_max_
         ask(event, f"P{n}")
     with django_assert_max_num_queries(8):
         client.get(attendees_url(event, status="pending"), headers=HX)
+
+
+@pytest.mark.parametrize("pk", ["²", "9" * 5000, "-1"])
+def test_odd_ids_are_no_selection(client, event, pk):
+    ask(event, "Ann")
+    response = client.post(
+        attendees_url(event), {"decision": "approve", "registration": pk}, headers=HX
+    )
+    assert response.status_code == 422
+    assert toasts(response) == ["Choose at least one request first."]

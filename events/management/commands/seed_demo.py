@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from events.filters import CHOICES_KEY
+from events.management.commands import _demo_extras as extras
 from events.management.commands import _demo_history as history
 from events.models import Category, Event, Registration
 
@@ -213,6 +214,7 @@ class Command(BaseCommand):
         guest = User.objects.filter(email=GUEST).first()
         history.replay(events=catalogue, people=people, guest=guest, now=now, rng=rng)
         demo_events = Event.objects.filter(organizer__in=organizers)
+        extras.add(events=demo_events, people=people, now=now)
         history.forget_emails(demo_events)
         self.stdout.write(
             self.style.SUCCESS(
