@@ -40,6 +40,8 @@ class RegistrationActionView(PrivateMixin, View):
 
     http_method_names = ["post"]
     form_template = "events/party_form.html"
+    # Whether the form changes a registration (else it makes one).
+    editing = False
 
     def post(self, request, slug):
         event = self.get_event(slug)
@@ -84,9 +86,9 @@ class RegistrationActionView(PrivateMixin, View):
     def get_form(self, event: Event) -> PartyForm | None:
         return None
 
-    def render_form(self, event: Event, form: PartyForm, status: int = 200, place=None):
+    def render_form(self, event: Event, form: PartyForm, status: int = 200):
         template = f"{self.form_template}#party-form" if self.request.htmx else self.form_template
-        context = {"event": event, "form": form, "place": place}
+        context = {"event": event, "form": form, "editing": self.editing}
         return TemplateResponse(self.request, template, context, status=status)
 
     def render_panel(self, event: Event, place):
@@ -146,6 +148,7 @@ class EditRegistrationView(RegistrationActionView):
     """Change the guests, their names and the answers, until the event starts."""
 
     http_method_names = ["get", "post"]
+    editing = True
 
     def get(self, request, slug):
         event = self.get_event(slug)
@@ -161,7 +164,7 @@ class EditRegistrationView(RegistrationActionView):
             current=registration.guests,
             questions=questions(event),
         )
-        return self.render_form(event, form, place=place)
+        return self.render_form(event, form)
 
     def get_form(self, event):
         self.before = selectors.place(self.request.user, event)

@@ -231,3 +231,13 @@ def test_one_click_registration_without_questions_stays_within_12_queries(
         response = client.post(url("register", plain), {"fragment": "panel"}, headers=HX)
     assert response.status_code == 200
     assert not re.search("Before you register", response.content.decode())
+
+
+def test_a_refused_change_comes_back_as_the_same_change_form(client, attendee, event):
+    diet = question(event, "Diet")
+    services.register(user=attendee, event=event, answers={diet.pk: "Vegan"})
+    response = client.post(url("edit-registration", event), {"fragment": "panel"}, headers=HX)
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert f'hx-post="{url("edit-registration", event)}"' in html
+    assert ">Save</button>" in html
