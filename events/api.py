@@ -5,8 +5,7 @@ stays English; the detail is for people, in the request's language."""
 import json
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
-from django.db.models import Count, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -15,7 +14,7 @@ from django.views import View, csrf
 
 from . import services
 from .filters import EventFilter
-from .models import Event
+from .models import Event, Registration, people
 from .selectors import Place
 
 DEFAULT_PAGE_SIZE = 12
@@ -158,8 +157,9 @@ class EventDetailApi(ApiView):
 
 def availability_json(event: Event) -> dict:
     """Seats count people: a registration with two guests takes three."""
-    waiting = event.registrations.waitlist().aggregate(
-        parties=Count("pk"), people=Coalesce(Sum("party_size"), 0)
+    waitlisted = Q(status=Registration.Status.WAITLISTED)
+    waiting = event.registrations.aggregate(
+        parties=Count("pk", filter=waitlisted), people=people(waitlisted)
     )
     return {
         "capacity": event.capacity,

@@ -309,6 +309,11 @@ class RegistrationQuerySet(models.QuerySet):
         arrived = Q(status=RegistrationStatus.CONFIRMED, checked_in_at__isnull=False)
         return self.aggregate(**by_status, checked_in=people(arrived))
 
+    def waiting_people(self) -> int:
+        """How many people (guests included) are on the waitlist: counts()'s
+        "waitlisted" alone, for pages that need only that."""
+        return self.aggregate(n=people(Q(status=RegistrationStatus.WAITLISTED)))["n"]
+
     def pending(self):
         """Requests waiting for the organizer, first come first served."""
         return self.filter(status=RegistrationStatus.PENDING).order_by("created_at", "pk")

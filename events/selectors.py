@@ -59,7 +59,7 @@ def management(user, event: Event) -> dict:
     return {
         "can_edit": True,
         "locked_sections": locked_sections(event),
-        "waiting": event.registrations.counts()["waitlisted"],
+        "waiting": event.registrations.waiting_people(),
     }
 
 

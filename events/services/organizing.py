@@ -129,7 +129,7 @@ def _apply_seats(event: Event, changed: set[str]) -> list[int]:
         return []
     promoted = promote(event)
     if turned_off and waitlist.exists():
-        waiting = event.registrations.counts()["waitlisted"]
+        waiting = event.registrations.waiting_people()
         message = ngettext(
             "%(count)s person is on the waitlist. "
             "Raise the capacity to give them seats, or keep the waitlist on.",
