@@ -13,7 +13,7 @@ PORT ?= 8000
 .PHONY: help install run serve test bench faults lint format messages clean
 
 help:
-	@echo "make run     install, migrate, create demo accounts, serve http://$(HOST):$(PORT) (DEBUG on)"
+	@echo "make run     install, migrate, create demo accounts, serve http://$(HOST):$(PORT) (DEBUG on) with the task worker"
 	@echo "make test    install, make sure a Chromium is there, run every test (unit + e2e)"
 	@echo "make serve   production-like: DEBUG off, collectstatic, gunicorn + whitenoise, email worker"
 	@echo "make bench   benchmark against a Django ceiling (needs wrk; add DATABASE_URL and REDIS_URL for PostgreSQL + Redis)"
@@ -35,10 +35,14 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 
 install: $(VENV)/.installed
 
+# The database task queue and its worker, as in production, so reminders and email
+# retries run at their time (TASKS_BACKEND=immediate sends at once and plans nothing).
 run: install
 	DJANGO_DEBUG=1 $(MANAGE) migrate --no-input
 	DJANGO_DEBUG=1 $(MANAGE) seed_demo
-	DJANGO_DEBUG=1 $(MANAGE) runserver $(HOST):$(PORT)
+	export DJANGO_DEBUG=1 TASKS_BACKEND="$${TASKS_BACKEND:-database}"; \
+	if [ "$$TASKS_BACKEND" = database ]; then $(MANAGE) db_worker & trap "kill $$! 2>/dev/null" EXIT; fi && \
+	$(MANAGE) runserver $(HOST):$(PORT)
 
 var/secret_key:
 	@mkdir -p var

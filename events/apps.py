@@ -7,4 +7,4 @@ class EventsConfig(AppConfig):
     verbose_name = gettext_lazy("Events")
 
     def ready(self):
-        from . import signals  # noqa: F401  (connects the receivers)
+        from . import checks, signals  # noqa: F401  (registers the checks and receivers)

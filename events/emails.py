@@ -14,7 +14,8 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy
 
 from .calendar import registration_ics
-from .models import EmailDelivery, Registration
+from .links import cant_make_it_url
+from .models import ACTIVE, EmailDelivery, Registration
 from .text import one_line
 
 Kind = EmailDelivery.Kind
@@ -34,6 +35,9 @@ class EmailKind:
     shows_online_link: bool
     # The organizer's words with an approval or a decline.
     shows_organizer_message: bool = False
+    # Worth sending only while the person has a seat and the event is ahead: sent later,
+    # after a retry, it would be wrong.
+    while_going: bool = False
 
     @property
     def text_template(self) -> str:
@@ -97,6 +101,13 @@ KINDS = {
         calendar_method="REQUEST",
         shows_online_link=True,
     ),
+    Kind.REMINDER: EmailKind(
+        subject=gettext_lazy("Reminder: {title}"),
+        template="emails/registration/reminder",
+        calendar_method="REQUEST",
+        shows_online_link=True,
+        while_going=True,
+    ),
     Kind.EVENT_CANCELLED: EmailKind(
         subject=gettext_lazy("Event cancelled: {title}"),
         template="emails/registration/event_cancelled",
@@ -112,9 +123,18 @@ def subject(template: str, **values) -> str:
     return one_line(str(template).format(**values))
 
 
+def still_applies(registration: Registration, kind: str) -> bool:
+    event = registration.event
+    if not KINDS[kind].while_going:
+        return True
+    return registration.is_confirmed and not event.is_cancelled and not event.has_started
+
+
 def registration_message(registration: Registration, kind: str) -> EmailMultiAlternatives:
     email = KINDS[kind]
     event = registration.event
+    # Every email about a registration that can still be given up says how.
+    can_leave = registration.status in ACTIVE and not event.leaving_closed
     show_link = email.shows_online_link and event.is_online
     context = {
         "registration": registration,
@@ -128,6 +148,7 @@ def registration_message(registration: Registration, kind: str) -> EmailMultiAlt
         if email.shows_organizer_message
         else "",
         "event_url": settings.SITE_URL + event.get_absolute_url(),
+        "cant_make_it_url": cant_make_it_url(registration) if can_leave else "",
         "site_name": settings.SITE_NAME,
     }
     message = EmailMultiAlternatives(

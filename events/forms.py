@@ -8,17 +8,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext
 
 from . import zones
-from .models import GUESTS_MAX, REASON_MAX, Event
+from .models import GUESTS_MAX, REASON_MAX, REMINDER_HOURS, Event
 from .posters import MAX_BYTES, PosterField
 from .sections import Section
 from .text import MultiLineFormField
+from .times import before_start
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_CAPACITY = 100_000
 TIME_FIELDS = ("starts_at", "ends_at")
 # Settings added after the first forms were served: a form without them keeps them.
 # (A checkbox can't be one: unticked, it is absent too.)
-KEPT_WHEN_ABSENT = ("visibility", "guests_allowed")
+KEPT_WHEN_ABSENT = ("visibility", "guests_allowed", "first_reminder_hours", "second_reminder_hours")
 
 
 def _capacity_limit_error() -> str:
@@ -41,6 +42,17 @@ def guest_limit_choices() -> list[tuple[int, str]]:
         up_to = ngettext("Up to %(count)s guest", "Up to %(count)s guests", count)
         choices.append((count, up_to % {"count": count}))
     return choices
+
+
+def reminder_choices() -> list[tuple[str, str]]:
+    return [("", _("Off")), *((hours, before_start(hours)) for hours in REMINDER_HOURS)]
+
+
+class ReminderField(forms.TypedChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(
+            choices=reminder_choices, coerce=int, empty_value=None, required=False, **kwargs
+        )
 
 
 class LocalDateTimeField(forms.DateTimeField):
@@ -105,6 +117,15 @@ class EventForm(forms.ModelForm):
         initial=0,
         help_text=gettext_lazy("Guests take seats too, and wait on the waitlist together."),
     )
+    first_reminder_hours = ReminderField(
+        label=gettext_lazy("First reminder"),
+        initial=24,
+        help_text=gettext_lazy(
+            "Emailed to everyone with a seat, with the calendar file and a link to give "
+            "the seat back if they can't come."
+        ),
+    )
+    second_reminder_hours = ReminderField(label=gettext_lazy("Second reminder"), initial=2)
 
     class Meta:
         model = Event
@@ -123,6 +144,8 @@ class EventForm(forms.ModelForm):
             "waitlist_enabled",
             "guests_allowed",
             "requires_approval",
+            "first_reminder_hours",
+            "second_reminder_hours",
             "visibility",
         ]
         # The rest take the models' translated verbose names.

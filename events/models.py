@@ -21,6 +21,9 @@ REASON_MAX = 2_000
 # Guests one registration may bring at most, whatever an event allows: a party of ten.
 GUESTS_MAX = 9
 GUEST_NAME_MAX = 100
+# Reminders go out these many hours before the start: the choices offered, and the
+# range the database accepts.
+REMINDER_HOURS = (1, 2, 3, 6, 12, 24, 48, 72, 168)
 # Lowercase letters and digits that can't be mistaken for each other (no l/1, o/0).
 SLUG_SUFFIX_CHARS = "abcdefghijkmnpqrstuvwxyz23456789"
 
@@ -183,6 +186,16 @@ class Event(EventRules, models.Model):
         default=0,
         validators=[MaxValueValidator(GUESTS_MAX)],
     )
+    first_reminder_hours = models.PositiveSmallIntegerField(
+        gettext_lazy("first reminder"), null=True, blank=True, default=24
+    )
+    second_reminder_hours = models.PositiveSmallIntegerField(
+        gettext_lazy("second reminder"), null=True, blank=True, default=2
+    )
+    # The start announced before the latest move, for search engines' EventRescheduled.
+    rescheduled_from = models.DateTimeField(
+        gettext_lazy("rescheduled from"), null=True, blank=True, editable=False
+    )
     visibility = models.CharField(
         gettext_lazy("visibility"),
         max_length=10,
@@ -220,6 +233,14 @@ class Event(EventRules, models.Model):
             models.CheckConstraint(
                 condition=Q(guests_allowed__gte=0, guests_allowed__lte=GUESTS_MAX),
                 name="event_guests_allowed_range",
+            ),
+            *(
+                models.CheckConstraint(
+                    condition=Q(**{f"{field}__isnull": True})
+                    | Q(**{f"{field}__gte": 1, f"{field}__lte": REMINDER_HOURS[-1]}),
+                    name=f"event_{field}_range",
+                )
+                for field in ("first_reminder_hours", "second_reminder_hours")
             ),
             # TextField has no size in the database, so the limits are checks.
             models.CheckConstraint(
@@ -278,6 +299,12 @@ class Event(EventRules, models.Model):
         if self.is_online:
             return _("Online")
         return ", ".join(part for part in (self.venue, self.city) if part)
+
+    @property
+    def reminder_hours(self) -> list[int]:
+        """How many hours before the start each reminder goes out, without repeats."""
+        hours = (self.first_reminder_hours, self.second_reminder_hours)
+        return sorted({h for h in hours if h}, reverse=True)
 
     @property
     def card_image(self):
@@ -490,6 +517,7 @@ class EmailDelivery(models.Model):
         CANCELLED = "cancelled", gettext_lazy("Registration cancelled")
         CHANGED = "changed", gettext_lazy("New time or place")
         EVENT_CANCELLED = "event_cancelled", gettext_lazy("Event cancelled")
+        REMINDER = "reminder", gettext_lazy("Reminder before the event")
         PASSWORD_RESET = "password_reset", gettext_lazy("Password reset")
         CONFIRM_EMAIL = "confirm_email", gettext_lazy("Confirm your email address")
         CONFIRM_NEW_EMAIL = "confirm_new_email", gettext_lazy("Confirm a new email address")
@@ -526,6 +554,9 @@ class EmailDelivery(models.Model):
     created_at = models.DateTimeField(gettext_lazy("created at"), default=timezone.now)
     updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
     sent_at = models.DateTimeField(gettext_lazy("sent at"), null=True, blank=True)
+    # Set on emails that must go once only (a reminder: its hours and the start it is
+    # for), so a retried task or a second worker can't queue it twice.
+    dedupe_key = models.CharField(gettext_lazy("sent once as"), max_length=60, blank=True)
 
     objects = EmailDeliveryQuerySet.as_manager()
 
@@ -533,6 +564,13 @@ class EmailDelivery(models.Model):
         ordering = ["created_at", "pk"]
         verbose_name = gettext_lazy("email delivery")
         verbose_name_plural = gettext_lazy("email deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["registration", "kind", "dedupe_key"],
+                condition=~Q(dedupe_key=""),
+                name="email_delivery_once",
+            ),
+        ]
         indexes = [
             # Sent rows pile up as the history; the queue and the problems stay small.
             models.Index(

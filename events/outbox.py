@@ -83,19 +83,44 @@ def queue_for_registrations(kind: str, registration_ids: list[int]) -> list[int]
     return queue(kind, list(pairs))
 
 
+def queue_once(kind: str, registrations, key: str) -> list[int]:
+    """Queue one `kind` email per registration in the `registrations` QuerySet, unless
+    one with the same `key` exists: a unique constraint makes a second run, or a second
+    worker, add nothing. Returns the ids of those still waiting for their first try."""
+    now = timezone.now()
+    rows = [
+        EmailDelivery(kind=kind, user_id=user, registration_id=pk, dedupe_key=key, created_at=now)
+        for user, pk in registrations.values_list("user_id", "pk")
+    ]
+    EmailDelivery.objects.bulk_create(rows, batch_size=TASK_BATCH, ignore_conflicts=True)
+    ids = list(
+        EmailDelivery.objects.filter(
+            kind=kind, dedupe_key=key, registration__in=registrations, attempts=0
+        )
+        .due(now)
+        .values_list("pk", flat=True)
+    )
+    # Sending claims each row, so a second worker queuing the same ids sends nothing twice.
+    _send_later(ids)
+    return ids
+
+
+def enqueue(task, *args, run_after=None) -> None:
+    """Queue `task` in this transaction when the queue is in the database: it exists if
+    and only if the change that caused it does. Other backends may run it at once, so
+    they wait for the commit; a failing mail server then can't break the request."""
+    task = task.using(run_after=run_after) if run_after else task
+    if isinstance(task.get_backend(), DatabaseBackend):
+        task.enqueue(*args)
+    else:
+        transaction.on_commit(lambda: task.enqueue(*args), robust=True)
+
+
 def _send_later(ids: list[int], run_after=None) -> None:
-    """Queue the sending task in this transaction when the queue is in the database:
-    it exists if and only if the rows do. Other backends may send at once, so they wait
-    for the commit; a failing mail server then can't break the committed request."""
     from .tasks import send_emails
 
-    task = send_emails.using(run_after=run_after) if run_after else send_emails
-    in_this_transaction = isinstance(task.get_backend(), DatabaseBackend)
     for chunk in batched(ids, TASK_BATCH, strict=False):
-        if in_this_transaction:
-            task.enqueue(list(chunk))
-        else:
-            transaction.on_commit(lambda chunk=chunk: task.enqueue(list(chunk)), robust=True)
+        enqueue(send_emails, list(chunk), run_after=run_after)
 
 
 def can_defer() -> bool:
@@ -152,7 +177,7 @@ def _deliver_claimed(rows: list[EmailDelivery]) -> dict[str, int]:
             _fail(row, exc)
             continue
         if message is None:
-            row.status, row.last_error = Status.OUTDATED, "A later email about it went out first."
+            row.status, row.last_error = Status.OUTDATED, "Out of date before it could be sent."
             continue
         try:
             connection.send_messages([message])
@@ -167,10 +192,11 @@ def _deliver_claimed(rows: list[EmailDelivery]) -> dict[str, int]:
 
 
 def _build(row: EmailDelivery):
-    """The message, in its recipient's language, or None when a later email about the
-    same registration has gone out already: sent late, after a retry, this one would be
-    wrong (a confirmation after the cancellation) and its calendar file would be older
-    than the one they have."""
+    """The message, in its recipient's language, or None when it is out of date: a
+    later email about the same registration has gone out already (sent late, after a
+    retry, this one would be wrong, a confirmation after the cancellation, and its
+    calendar file older than the one they have), or it is a reminder for someone who
+    has left, or an event that is cancelled or has started."""
     with translation.override(row.user.language or settings.LANGUAGE_CODE):
         return _build_in_language(row)
 
@@ -182,6 +208,8 @@ def _build_in_language(row: EmailDelivery):
         registration_id=row.registration_id, status=Status.SENT, pk__gt=row.pk
     )
     if row.registration is None or later.exists():
+        return None
+    if not emails.still_applies(row.registration, row.kind):
         return None
     return emails.registration_message(row.registration, row.kind)
 

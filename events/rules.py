@@ -16,9 +16,10 @@ NOTIFY_FIELDS = frozenset(
     {"starts_at", "ends_at", "time_zone", "is_online", "venue", "city", "online_url"}
 )
 SEAT_FIELDS = frozenset({"capacity", "waitlist_enabled", "guests_allowed", "requires_approval"})
-# Once an event has started, when, where and seats are history; words and pictures
-# may still be fixed.
-FROZEN_ONCE_STARTED = NOTIFY_FIELDS | SEAT_FIELDS
+REMINDER_FIELDS = frozenset({"first_reminder_hours", "second_reminder_hours"})
+# Once an event has started, when, where, seats and reminders are history; words and
+# pictures may still be fixed.
+FROZEN_ONCE_STARTED = NOTIFY_FIELDS | SEAT_FIELDS | REMINDER_FIELDS
 EDITABLE_FIELDS = FROZEN_ONCE_STARTED | {"title", "description", "category", "poster", "visibility"}
 
 

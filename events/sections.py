@@ -42,6 +42,11 @@ SECTIONS = {
             ("capacity", "guests_allowed", "waitlist_enabled", "requires_approval"),
         ),
         Section(
+            "reminders",
+            pgettext_lazy("the part an Edit button edits", "reminders"),
+            ("first_reminder_hours", "second_reminder_hours"),
+        ),
+        Section(
             "visibility",
             pgettext_lazy("the part an Edit button edits", "visibility"),
             ("visibility",),

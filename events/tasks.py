@@ -1,8 +1,10 @@
 """Background work, run through Django's tasks framework (see events.outbox for emails)."""
 
+from datetime import datetime
+
 from django.tasks import task
 
-from . import outbox
+from . import outbox, reminders
 
 
 class EmailsFailed(Exception):
@@ -18,3 +20,13 @@ def send_emails(delivery_ids: list[int]) -> dict[str, int]:
     if failed := counts.get(outbox.Status.FAILED):
         raise EmailsFailed(f"{failed} of {len(delivery_ids)} emails failed for good.")
     return counts
+
+
+@task
+def send_reminders(event_id: int, hours: int, starts_at: str) -> int:
+    """Queue the reminder planned by reminders.plan, `hours` before `starts_at` (ISO
+    8601, as tasks take JSON): nothing if the event moved or changed its mind since."""
+    queued = reminders.queue_reminders(
+        event_id=event_id, hours=hours, starts_at=datetime.fromisoformat(starts_at)
+    )
+    return len(queued)

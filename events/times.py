@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import dateformat, timezone
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from .zones import city, offset
 
@@ -111,3 +111,14 @@ def when(event, viewer_zone, *, whole: bool = True) -> When:
         whole=whole,
         ask_browser=viewer_zone is None,
     )
+
+
+def before_start(hours: int) -> str:
+    """ "2 hours before", "1 day before", "1 week before": how a reminder is timed."""
+    if hours % 168 == 0:
+        weeks = hours // 168
+        return ngettext("%(count)s week before", "%(count)s weeks before", weeks) % {"count": weeks}
+    if hours % 24 == 0:
+        days = hours // 24
+        return ngettext("%(count)s day before", "%(count)s days before", days) % {"count": days}
+    return ngettext("%(count)s hour before", "%(count)s hours before", hours) % {"count": hours}

@@ -1,13 +1,14 @@
 from django.urls import path
 
 from . import api
-from .views import catalogue, editing, questions, registration
+from .views import catalogue, editing, links, questions, registration
 
 app_name = "events"
 
 urlpatterns = [
     path("", catalogue.EventListView.as_view(), name="list"),
     path("new/", catalogue.EventCreateView.as_view(), name="create"),
+    path("cant-make-it/<str:token>/", links.CantMakeItView.as_view(), name="cant-make-it"),
     path("<slug:slug>/", catalogue.EventDetailView.as_view(), name="detail"),
     path("<slug:slug>/register/", registration.RegisterView.as_view(), name="register"),
     path(

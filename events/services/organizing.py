@@ -10,9 +10,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from .. import reminders
 from ..models import REASON_MAX, Event, Registration
 from ..posters import Poster
-from ..rules import NOTIFY_FIELDS, SEAT_FIELDS
+from ..rules import NOTIFY_FIELDS, REMINDER_FIELDS, SEAT_FIELDS
 from ..text import multi_line
 from .common import lock, notify_many, require_confirmed_email
 from .errors import EventLocked, InvalidChange
@@ -43,6 +44,7 @@ def create_event(*, organizer, event: Event, poster: Poster | None, publish: boo
             if poster:
                 stored = _store_poster(event, poster)
             _save_with_new_slug(event)
+            reminders.plan(event)
     except BaseException:
         # The row is rolled back; remove the files so no orphan is left behind.
         _delete_files(stored)
@@ -91,8 +93,13 @@ def update_event(*, event: Event, changes: dict, poster: Poster | None = None) -
             event = lock(event)
             _check_editable(event, fields)
             changed = {name for name, value in changes.items() if getattr(event, name) != value}
+            announced = event.rescheduled_from or event.starts_at
             for name in changed:
                 setattr(event, name, changes[name])
+            if "starts_at" in changed and event.notifies_attendees:
+                # Kept for search engines' EventRescheduled; moving back undoes it.
+                event.rescheduled_from = None if event.starts_at == announced else announced
+                changed.add("rescheduled_from")
             promoted = _apply_seats(event, changed) if changed & SEAT_FIELDS else []
             if poster:
                 replaced = [event.poster.name, event.poster_card.name]
@@ -102,6 +109,8 @@ def update_event(*, event: Event, changes: dict, poster: Poster | None = None) -
                 changed.add("seats_taken")
             event.save(update_fields=[*changed, "updated_at"])
             notified = _bump_calendars(event) if changed & NOTIFY_FIELDS else []
+            if changed & ({"starts_at"} | REMINDER_FIELDS):
+                reminders.plan(event)
             notify_many(promoted, "promoted")
             notify_many(notified, "changed")
     except BaseException:
@@ -157,6 +166,7 @@ def publish_event(*, event: Event) -> Event:
             raise InvalidChange(refused)
         event.status = Event.Status.PUBLISHED
         event.save(update_fields=["status", "updated_at"])
+        reminders.plan(event)
     return event
 
 

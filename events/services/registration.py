@@ -131,12 +131,15 @@ class Cancelled:
     promoted: list[int]
 
 
-def cancel_registration(*, user, event: Event) -> Cancelled:
+def cancel_registration(*, user, event: Event, registration_id: int | None = None) -> Cancelled:
     """Give up the party's seats or its waitlist place. Freed seats go to the waitlist
-    (see promote)."""
+    (see promote). With `registration_id` (a link in an email), only while that
+    registration is still the active one: a link about an old one can't cancel a new one."""
     with transaction.atomic():
         event = lock(event)
         registration = _active(event, user)
+        if registration_id is not None and registration.pk != registration_id:
+            raise NotRegistered(_("You're not registered for this event."))
         now = timezone.now()
         freed = registration.party_size if registration.is_confirmed else 0
         # A request never reached anyone's calendar: withdrawing it needs no email.

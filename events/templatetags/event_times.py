@@ -1,6 +1,8 @@
 """Event times in templates, from events/times.py. Builtins (see settings.TEMPLATES)."""
 
 from django import template
+from django.utils.text import get_text_list
+from django.utils.translation import gettext as _
 
 from .. import times, zones
 
@@ -38,3 +40,9 @@ def event_clock(at, event) -> str:
 def zone_city(zone) -> str:
     """Europe/Oslo as "Oslo"."""
     return zones.city(zone)
+
+
+@register.filter
+def reminder_times(event) -> str:
+    """ "1 day before and 2 hours before", or "" when the event sends no reminders."""
+    return get_text_list([times.before_start(hours) for hours in event.reminder_hours], _("and"))

@@ -26,6 +26,7 @@ EXPECTED = {
     "requested": ("Request received: Tom & Jerry's <Night>", None, False),
     "approved": ("You're in: Tom & Jerry's <Night>", "REQUEST", True),
     "declined": ("Your request wasn't accepted: Tom & Jerry's <Night>", None, False),
+    "reminder": ("Reminder: Tom & Jerry's <Night>", "REQUEST", True),
 }
 
 
@@ -156,3 +157,31 @@ def test_an_answer_to_a_request_carries_the_organizers_message(kind):
     assert "<blockquote>See you at &lt;8&gt;.<br>Bring shoes.</blockquote>" in html(message)
     for other in ("confirmed", "promoted", "requested", "changed"):
         assert "Bring shoes" not in registration_message(registration, other).body
+
+
+@pytest.mark.parametrize(
+    ("status", "offer"),
+    [
+        ("confirmed", "Can't make it? Give your seat to someone else:"),
+        ("waitlisted", "Changed your mind? Leave the waitlist:"),
+        ("pending", "Changed your mind? Withdraw your request:"),
+        ("cancelled", None),
+        ("declined", None),
+    ],
+)
+def test_each_email_offers_a_way_out_while_there_is_something_to_give_up(status, offer):
+    registration = make_registration()
+    registration.status = status
+    message = registration_message(registration, "confirmed")
+    if offer is None:
+        assert "cant-make-it" not in message.body and "cant-make-it" not in html(message)
+        return
+    link = message.body.split(f"{offer}\n")[1].split("\n")[0]
+    assert link.startswith("http://localhost:8000/events/cant-make-it/")
+    assert f'<a href="{link}">' in html(message)
+
+
+def test_no_way_out_once_the_event_has_started():
+    registration = make_registration()
+    registration.event.starts_at = datetime(2020, 1, 1, tzinfo=UTC)
+    assert "cant-make-it" not in registration_message(registration, "reminder").body
