@@ -73,6 +73,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text=gettext_lazy("Event times are also shown in this zone."),
     )
 
+    # The secret in the address of this person's calendar feed; None until they ask for
+    # one. Resetting it cuts off every calendar app that had the old address.
+    calendar_token = models.CharField(
+        gettext_lazy("calendar feed key"),
+        max_length=64,
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+    )
+
     objects = UserManager()
 
     EMAIL_FIELD = "email"

@@ -1,10 +1,14 @@
 """Reads that pages share: a person's places at events, and what organizers see."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
+from django.db.models import Count, Max, Q
+from django.urls import reverse
+from django.utils import timezone
 
-from .models import EmailDelivery, Event, Registration
+from .models import ACTIVE, EmailDelivery, Event, Registration
 from .sections import locked_sections
 
 
@@ -84,3 +88,71 @@ def new_event_zone(user, viewer_zone):
     viewer's own (their profile's or their browser's), else the site's."""
     last = Event.objects.filter(organizer=user).order_by("-created_at", "-pk")
     return last.values_list("time_zone", flat=True).first() or viewer_zone or settings.TIME_ZONE
+
+
+# A feed keeps past seats this long, and shows what was given up this long, marked
+# cancelled, so calendar apps take it out.
+FEED_HISTORY = timedelta(days=90)
+FEED_CANCELLED = timedelta(days=30)
+
+
+def feed_rows(user):
+    """The registrations a person's calendar feed may list, events joined."""
+    now = timezone.now()
+    kept = (
+        Q(status=Registration.Status.CONFIRMED, event__ends_at__gt=now - FEED_HISTORY)
+        | Q(
+            status__in=(Registration.Status.WAITLISTED, Registration.Status.PENDING),
+            event__ends_at__gt=now,
+        )
+        | Q(
+            status__in=(Registration.Status.CANCELLED, Registration.Status.DECLINED),
+            updated_at__gt=now - FEED_CANCELLED,
+            event__ends_at__gt=now,
+        )
+    )
+    return Registration.objects.filter(kept, user=user, event__status__in=Event.LISTED)
+
+
+def feed_version(rows) -> str:
+    """Changes whenever the feed's content would: a registration or event in it changed,
+    or one came or went. The day is in it too, as entries age out of the feed."""
+    version = rows.aggregate(
+        n=Count("pk"), registrations=Max("updated_at"), events=Max("event__updated_at")
+    )
+    stamps = (
+        f"{at.timestamp():.6f}" if at else "0"
+        for at in (version["registrations"], version["events"])
+    )
+    return f"{timezone.now().date():%Y%m%d}-{version['n']}-{'-'.join(stamps)}"
+
+
+def feed_registrations(rows) -> list[Registration]:
+    """One registration per event (the active one, else the latest), in one query."""
+    by_event = {}
+    for registration in rows.select_related("event").order_by(
+        "event__starts_at", "event_id", "-created_at"
+    ):
+        kept = by_event.get(registration.event_id)
+        if kept is None or (registration.status in ACTIVE and kept.status not in ACTIVE):
+            by_event[registration.event_id] = registration
+    return list(by_event.values())
+
+
+@dataclass(frozen=True)
+class CalendarFeed:
+    """The addresses of a person's calendar feed: for "subscribe" links (webcal://) and
+    for apps that ask for a URL (https://)."""
+
+    url: str
+
+    @property
+    def webcal(self) -> str:
+        return "webcal://" + self.url.split("://", 1)[1]
+
+
+def calendar_feed(user) -> CalendarFeed | None:
+    if not user.calendar_token:
+        return None
+    path = reverse("calendar-feed", kwargs={"token": user.calendar_token})
+    return CalendarFeed(settings.SITE_URL + path)

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import api
-from .views import catalogue, editing, links, questions, registration
+from .views import calendar, catalogue, editing, links, questions, registration
 
 app_name = "events"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("new/", catalogue.EventCreateView.as_view(), name="create"),
     path("cant-make-it/<str:token>/", links.CantMakeItView.as_view(), name="cant-make-it"),
     path("<slug:slug>/", catalogue.EventDetailView.as_view(), name="detail"),
+    path("<slug:slug>/calendar.ics", calendar.EventCalendarView.as_view(), name="calendar"),
     path("<slug:slug>/register/", registration.RegisterView.as_view(), name="register"),
     path(
         "<slug:slug>/my-registration/",

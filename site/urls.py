@@ -6,6 +6,7 @@ from django.views.static import serve
 
 from accounts.views import LanguageView
 from events.urls import api_urlpatterns
+from events.views.calendar import CalendarFeedSettingsView, CalendarFeedView
 from events.views.catalogue import EventListView
 from events.views.registration import MyRegistrationsView
 
@@ -14,6 +15,8 @@ urlpatterns = [
     path("events/", include("events.urls")),
     path("organize/", include("events.organize_urls")),
     path("me/registrations/", MyRegistrationsView.as_view(), name="my-registrations"),
+    path("me/calendar/", CalendarFeedSettingsView.as_view(), name="calendar-feed-settings"),
+    path("calendar/<str:token>.ics", CalendarFeedView.as_view(), name="calendar-feed"),
     path("api/", include((api_urlpatterns, "api"))),
     path("accounts/", include("accounts.urls")),
     path("language/<str:code>/", LanguageView.as_view(), name="language"),

@@ -24,6 +24,7 @@ from .errors import (
     RegistrationError,
     ServiceError,
 )
+from .feeds import reset_calendar_feed, stop_calendar_feed
 from .organizing import (
     EventUpdate,
     cancel_event,
@@ -66,6 +67,8 @@ __all__ = [
     "publish_event",
     "register",
     "remove_question",
+    "reset_calendar_feed",
+    "stop_calendar_feed",
     "unpublish_event",
     "update_event",
     "update_question",

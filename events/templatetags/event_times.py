@@ -4,7 +4,7 @@ from django import template
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
-from .. import times, zones
+from .. import calendar, times, zones
 
 register = template.Library()
 
@@ -46,3 +46,8 @@ def zone_city(zone) -> str:
 def reminder_times(event) -> str:
     """ "1 day before and 2 hours before", or "" when the event sends no reminders."""
     return get_text_list([times.before_start(hours) for hours in event.reminder_hours], _("and"))
+
+
+@register.simple_tag
+def calendar_links(event) -> dict[str, str]:
+    return calendar.web_calendar_links(event)

@@ -245,4 +245,5 @@ class MyRegistrationsView(LoginRequiredMixin, PrivateMixin, HtmxPartialMixin, Li
         context["waitlist"] = [r for r in registrations if r.is_waitlisted and not r.event.is_past]
         context["requests"] = [r for r in registrations if r.is_pending and not r.event.is_past]
         context["past"] = [r for r in reversed(registrations) if r.event.is_past]
+        context["feed"] = selectors.calendar_feed(self.request.user)
         return context
