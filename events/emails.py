@@ -164,3 +164,32 @@ def registration_message(registration: Registration, kind: str) -> EmailMultiAlt
             f"text/calendar; method={method}",
         )
     return message
+
+
+def organizer_message(delivery: EmailDelivery) -> EmailMultiAlternatives | None:
+    """An organizer's message to one attendee, or None when it was cancelled before
+    this email could go. Replies go to the organizer."""
+    message, registration = delivery.message, delivery.registration
+    if message.status == message.Status.CANCELLED:
+        return None
+    event = registration.event
+    can_leave = registration.status in ACTIVE and not event.leaving_closed
+    context = {
+        "message": message,
+        "registration": registration,
+        "event": event,
+        "user": registration.user,
+        "viewer_zone": registration.user.time_zone,
+        "organizer": event.organizer,
+        "event_url": settings.SITE_URL + event.get_absolute_url(),
+        "cant_make_it_url": cant_make_it_url(registration) if can_leave else "",
+        "site_name": settings.SITE_NAME,
+    }
+    email = EmailMultiAlternatives(
+        subject=one_line(message.subject),
+        body=render_to_string("emails/message.txt", context),
+        to=[registration.user.email],
+        reply_to=[event.organizer.email],
+    )
+    email.attach_alternative(render_to_string("emails/message.html", context), "text/html")
+    return email

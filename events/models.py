@@ -90,16 +90,28 @@ class EventQuerySet(models.QuerySet):
         return self.filter(seats_taken__lt=F("capacity"))
 
     def with_attendance(self):
-        """Annotate `waiting` (people on the waitlist) and `checked_in` (people who
-        arrived), in the same query."""
+        """Annotate `waiting` (people on the waitlist), `checked_in` (people who
+        arrived), `given_back` (seats given up through the "can't make it" link) and
+        `refilled` (seats that went to people from the waitlist), in the same query."""
         waitlisted = Q(registrations__status=RegistrationStatus.WAITLISTED)
         arrived = Q(
             registrations__status=RegistrationStatus.CONFIRMED,
             registrations__checked_in_at__isnull=False,
         )
+        given_back = Q(
+            registrations__status=RegistrationStatus.CANCELLED,
+            registrations__left_by_link=True,
+            registrations__confirmed_at__isnull=False,
+        )
+        refilled = Q(
+            registrations__status=RegistrationStatus.CONFIRMED,
+            registrations__promoted_at__isnull=False,
+        )
         return self.annotate(
             waiting=people(waitlisted, "registrations__party_size"),
             checked_in=people(arrived, "registrations__party_size"),
+            given_back=people(given_back, "registrations__party_size"),
+            refilled=people(refilled, "registrations__party_size"),
         )
 
     def for_cards(self):
@@ -325,16 +337,42 @@ ACTIVE = (RegistrationStatus.PENDING, RegistrationStatus.CONFIRMED, Registration
 MESSAGE_MAX = 1_000
 
 
+def audience_condition(audience: str) -> Q:
+    """Who a message to `audience` (a Message.Audience) reaches, as a condition on
+    registrations."""
+    confirmed = Q(status=RegistrationStatus.CONFIRMED)
+    return {
+        "confirmed": confirmed,
+        "waitlisted": Q(status=RegistrationStatus.WAITLISTED),
+        "pending": Q(status=RegistrationStatus.PENDING),
+        "checked_in": confirmed & Q(checked_in_at__isnull=False),
+        "not_checked_in": confirmed & Q(checked_in_at__isnull=True),
+    }[audience]
+
+
 class RegistrationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status__in=ACTIVE)
 
     def counts(self) -> dict[str, int]:
-        """How many people (guests included) are in each status, and checked in, in one
-        query: {"confirmed": 12, "pending": 3, ..., "checked_in": 4}."""
+        """How many people (guests included) are in each status, checked in, gave their
+        seat back by link and got one from the waitlist, in one query:
+        {"confirmed": 12, "pending": 3, ..., "checked_in": 4, "given_back": 1, "refilled": 1}."""
         by_status = {status: people(Q(status=status)) for status in RegistrationStatus.values}
-        arrived = Q(status=RegistrationStatus.CONFIRMED, checked_in_at__isnull=False)
-        return self.aggregate(**by_status, checked_in=people(arrived))
+        confirmed = Q(status=RegistrationStatus.CONFIRMED)
+        given_back = Q(
+            status=RegistrationStatus.CANCELLED, left_by_link=True, confirmed_at__isnull=False
+        )
+        return self.aggregate(
+            **by_status,
+            checked_in=people(confirmed & Q(checked_in_at__isnull=False)),
+            given_back=people(given_back),
+            refilled=people(confirmed & Q(promoted_at__isnull=False)),
+        )
+
+    def audience(self, audience: str):
+        """The registrations a message to `audience` (Message.Audience) goes to."""
+        return self.filter(audience_condition(audience))
 
     def waiting_people(self) -> int:
         """How many people (guests included) are on the waitlist: counts()'s
@@ -413,6 +451,10 @@ class Registration(models.Model):
     confirmed_at = models.DateTimeField(gettext_lazy("confirmed at"), null=True, blank=True)
     cancelled_at = models.DateTimeField(gettext_lazy("cancelled at"), null=True, blank=True)
     checked_in_at = models.DateTimeField(gettext_lazy("checked in at"), null=True, blank=True)
+    # When a seat came from the waitlist, and whether the person gave theirs up through
+    # the "can't make it" link in an email: the figures after the event.
+    promoted_at = models.DateTimeField(gettext_lazy("promoted at"), null=True, blank=True)
+    left_by_link = models.BooleanField(gettext_lazy("cancelled from an email"), default=False)
     # The person and their guests, who all take a seat together or wait together.
     party_size = models.PositiveSmallIntegerField(gettext_lazy("party size"), default=1)
     # The guests' names where the person gave them (at most party_size - 1).
@@ -518,6 +560,7 @@ class EmailDelivery(models.Model):
         CHANGED = "changed", gettext_lazy("New time or place")
         EVENT_CANCELLED = "event_cancelled", gettext_lazy("Event cancelled")
         REMINDER = "reminder", gettext_lazy("Reminder before the event")
+        MESSAGE = "message", gettext_lazy("Message from the organizer")
         PASSWORD_RESET = "password_reset", gettext_lazy("Password reset")
         CONFIRM_EMAIL = "confirm_email", gettext_lazy("Confirm your email address")
         CONFIRM_NEW_EMAIL = "confirm_new_email", gettext_lazy("Confirm a new email address")
@@ -554,6 +597,15 @@ class EmailDelivery(models.Model):
     created_at = models.DateTimeField(gettext_lazy("created at"), default=timezone.now)
     updated_at = models.DateTimeField(gettext_lazy("updated at"), auto_now=True)
     sent_at = models.DateTimeField(gettext_lazy("sent at"), null=True, blank=True)
+    # The organizer's message this email carries (kind MESSAGE).
+    message = models.ForeignKey(
+        "events.Message",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=gettext_lazy("message"),
+    )
     # Set on emails that must go once only (a reminder: its hours and the start it is
     # for), so a retried task or a second worker can't queue it twice.
     dedupe_key = models.CharField(gettext_lazy("sent once as"), max_length=60, blank=True)
@@ -589,4 +641,5 @@ class EmailDelivery(models.Model):
 
 
 # Registered as models of this app.
+from .message_models import Message  # noqa: E402, F401
 from .question_models import Answer, Question  # noqa: E402, F401

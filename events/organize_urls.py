@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import organize
+from .views import messages, organize
 
 app_name = "organize"
 
@@ -15,6 +15,12 @@ urlpatterns = [
         "events/<slug:slug>/attendees/export.csv",
         organize.AttendeeExportView.as_view(),
         name="export",
+    ),
+    path("events/<slug:slug>/messages/", messages.MessagesView.as_view(), name="messages"),
+    path(
+        "events/<slug:slug>/messages/<int:pk>/cancel/",
+        messages.CancelMessageView.as_view(),
+        name="cancel-message",
     ),
     path(
         "events/<slug:slug>/emails/send-again/",

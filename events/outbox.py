@@ -83,13 +83,22 @@ def queue_for_registrations(kind: str, registration_ids: list[int]) -> list[int]
     return queue(kind, list(pairs))
 
 
-def queue_once(kind: str, registrations, key: str) -> list[int]:
+def queue_once(kind: str, registrations, key: str, **fields) -> list[int]:
     """Queue one `kind` email per registration in the `registrations` QuerySet, unless
     one with the same `key` exists: a unique constraint makes a second run, or a second
-    worker, add nothing. Returns the ids of those still waiting for their first try."""
+    worker, add nothing. `fields` go on each row. Returns the ids of those still
+    waiting for their first try."""
     now = timezone.now()
     rows = [
-        EmailDelivery(kind=kind, user_id=user, registration_id=pk, dedupe_key=key, created_at=now)
+        EmailDelivery(
+            kind=kind,
+            user_id=user,
+            registration_id=pk,
+            dedupe_key=key,
+            created_at=now,
+            next_attempt_at=now,
+            **fields,
+        )
         for user, pk in registrations.values_list("user_id", "pk")
     ]
     EmailDelivery.objects.bulk_create(rows, batch_size=TASK_BATCH, ignore_conflicts=True)
@@ -146,7 +155,12 @@ def _claim(ids) -> list[EmailDelivery]:
             EmailDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .due()
             .filter(pk__in=ids)
-            .select_related("user", "registration__event", "registration__user")
+            .select_related(
+                "user",
+                "message",
+                "registration__event__organizer",
+                "registration__user",
+            )
         )
         if rows:
             EmailDelivery.objects.filter(pk__in=[row.pk for row in rows]).update(
@@ -204,9 +218,12 @@ def _build(row: EmailDelivery):
 def _build_in_language(row: EmailDelivery):
     if row.kind in ACCOUNT_KINDS:
         return import_string("accounts.emails.account_message")(row)
+    if row.kind == EmailDelivery.Kind.MESSAGE:
+        # Not about the registration's state, so neither outdated by nor outdating others.
+        return emails.organizer_message(row)
     later = EmailDelivery.objects.filter(
         registration_id=row.registration_id, status=Status.SENT, pk__gt=row.pk
-    )
+    ).exclude(kind=EmailDelivery.Kind.MESSAGE)
     if row.registration is None or later.exists():
         return None
     if not emails.still_applies(row.registration, row.kind):

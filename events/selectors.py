@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from .models import ACTIVE, EmailDelivery, Event, Registration
+from .models import ACTIVE, EmailDelivery, Event, Message, Registration, audience_condition
 from .sections import locked_sections
 
 
@@ -156,3 +156,62 @@ def calendar_feed(user) -> CalendarFeed | None:
         return None
     path = reverse("calendar-feed", kwargs={"token": user.calendar_token})
     return CalendarFeed(settings.SITE_URL + path)
+
+
+def audience_counts(event: Event) -> dict[str, int]:
+    """How many emails a message to each audience would send now, in one query."""
+    return event.registrations.aggregate(
+        **{
+            audience: Count("pk", filter=audience_condition(audience))
+            for audience in Message.Audience.values
+        }
+    )
+
+
+def message_history(event: Event):
+    """The event's messages, newest first, each with its emails sent, failed and still
+    on their way, in one query."""
+    by_status = {
+        "delivered": Q(deliveries__status=EmailDelivery.Status.SENT),
+        "failed": Q(deliveries__status=EmailDelivery.Status.FAILED),
+        "on_the_way": Q(
+            deliveries__status__in=(EmailDelivery.Status.PENDING, EmailDelivery.Status.SENDING)
+        ),
+    }
+    return event.messages.select_related("author").annotate(
+        **{name: Count("deliveries", filter=condition) for name, condition in by_status.items()}
+    )
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """How an event went, in people: who had a seat, who came, and how many seats
+    "can't make it" gave back and the waitlist filled."""
+
+    registered: int
+    checked_in: int
+    given_back: int
+    refilled: int
+
+    @classmethod
+    def of(cls, event: Event, counts: dict | None = None) -> "Attendance":
+        """From registrations.counts(), or from an event annotated with_attendance()."""
+        if counts is None:
+            counts = {
+                name: getattr(event, name) for name in ("checked_in", "given_back", "refilled")
+            }
+        return cls(
+            registered=event.seats_taken,
+            checked_in=counts["checked_in"],
+            given_back=counts["given_back"],
+            refilled=counts["refilled"],
+        )
+
+    @property
+    def no_shows(self) -> int:
+        return max(self.registered - self.checked_in, 0)
+
+    @property
+    def no_show_rate(self) -> int | None:
+        """Per cent of the people with a seat who didn't come; None without any."""
+        return round(100 * self.no_shows / self.registered) if self.registered else None

@@ -30,3 +30,12 @@ def send_reminders(event_id: int, hours: int, starts_at: str) -> int:
         event_id=event_id, hours=hours, starts_at=datetime.fromisoformat(starts_at)
     )
     return len(queued)
+
+
+@task
+def send_message(message_id: int) -> int:
+    """Send an organizer's message to its audience, now or at the time it was planned
+    for: nothing if it was cancelled or has gone out already."""
+    from .services.messages import send_now
+
+    return send_now(message_id)

@@ -133,8 +133,9 @@ class Cancelled:
 
 def cancel_registration(*, user, event: Event, registration_id: int | None = None) -> Cancelled:
     """Give up the party's seats or its waitlist place. Freed seats go to the waitlist
-    (see promote). With `registration_id` (a link in an email), only while that
-    registration is still the active one: a link about an old one can't cancel a new one."""
+    (see promote). With `registration_id` (the "can't make it" link in an email), only
+    while that registration is still the active one, so a link about an old one can't
+    cancel a new one; the registration then counts as given up by link."""
     with transaction.atomic():
         event = lock(event)
         registration = _active(event, user)
@@ -148,7 +149,10 @@ def cancel_registration(*, user, event: Event, registration_id: int | None = Non
         registration.cancelled_at = now
         # The cancellation email's calendar file must supersede the confirmation's.
         registration.sequence += 1
-        registration.save(update_fields=["status", "cancelled_at", "sequence", "updated_at"])
+        registration.left_by_link = registration_id is not None
+        registration.save(
+            update_fields=["status", "cancelled_at", "sequence", "left_by_link", "updated_at"]
+        )
         if not withdrawn:
             notify(registration, "cancelled")
         promoted = _free_seats(event, freed, now)
@@ -237,7 +241,7 @@ def promote(event: Event) -> list[int]:
     if promoted:
         now = timezone.now()
         Registration.objects.filter(pk__in=promoted).update(
-            status=Registration.Status.CONFIRMED, confirmed_at=now, updated_at=now
+            status=Registration.Status.CONFIRMED, confirmed_at=now, promoted_at=now, updated_at=now
         )
         event.seats_taken = event.capacity - free
     return promoted

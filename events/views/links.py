@@ -57,7 +57,6 @@ class CantMakeItView(PrivateMixin, View):
         if registration and closed and registration.status in ACTIVE:
             status = 410  # the link ended when the event started, or was cancelled
         context = {"registration": registration, "event": event, "closed": closed, "active": ACTIVE}
-        response = TemplateResponse(self.request, self.template_name, context, status=status)
-        # The link is a key: it mustn't leak to the pages it links to.
-        response["Referrer-Policy"] = "no-referrer"
-        return response
+        # The site's Referrer-Policy (same-origin) keeps the link, a key, from other
+        # sites; "no-referrer" would make the confirming POST's Origin null to CSRF.
+        return TemplateResponse(self.request, self.template_name, context, status=status)

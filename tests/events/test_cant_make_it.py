@@ -44,7 +44,7 @@ def test_the_link_opens_a_page_with_the_event_and_one_button_and_changes_nothing
     assert "Can't make it to Fjord walk?" in page
     assert "Cancel my registration" in page
     assert '<meta name="robots" content="noindex">' in page
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     assert "no-store" in response["Cache-Control"]
     # A scanner that follows links (GET, HEAD) cancels nobody.
     client.head(link_for(full_event))

@@ -51,7 +51,7 @@ class Assets(HTMLParser):
             self.wanted.add((attrs["src"], "text/javascript"))
         elif tag == "link" and attrs.get("rel") == "stylesheet":
             self.wanted.add((attrs["href"], "text/css"))
-        elif tag == "link" and attrs.get("href"):
+        elif tag == "link" and attrs.get("href") and attrs.get("rel") != "canonical":
             self.wanted.add((attrs["href"], attrs.get("type", "")))
         elif tag == "img" and attrs.get("src"):
             self.wanted.add((attrs["src"], "image/"))

@@ -25,7 +25,7 @@ from django.test.utils import override_settings
 from django.utils import timezone
 
 from events import services
-from events.models import EmailDelivery, Event
+from events.models import EmailDelivery, Event, Registration
 
 # A demo person registers for about this many events, up to a total that the services
 # write in a few seconds (each registration is a transaction of its own).
@@ -41,6 +41,8 @@ BOOKING_WINDOW = timedelta(days=30)
 CLOSES_BEFORE_START = timedelta(hours=1)
 # Of the registrations, how many are given up again; of the confirmed, how many come.
 CANCELS = 0.05
+# The share of those who cancel through the link in an email rather than on the site.
+BY_LINK = 0.5
 SHOWS_UP = 0.85
 CANCELLATION_REASON = (
     "Our speaker can't travel that week, so we're calling this one off. "
@@ -149,6 +151,10 @@ def _register(event: Event, registrants: list, clock: Clock, guest, now, rng) ->
         clock.moment = moment
         if registering:
             services.register(user=person, event=event)
+        elif rng.random() < BY_LINK:
+            # From the "can't make it" link in an email, as the figures after the event count.
+            active = Registration.objects.active().get(event=event, user=person)
+            services.cancel_registration(user=person, event=event, registration_id=active.pk)
         else:
             services.cancel_registration(user=person, event=event)
 
