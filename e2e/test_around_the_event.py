@@ -1,10 +1,12 @@
 """Around the event: add it to a calendar, give a seat back from an email, subscribe."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
@@ -81,3 +83,34 @@ def test_subscribe_to_my_events_and_reset_the_address(page: Page, ada):
     box.get_by_role("button", name="Reset the address").click()
     expect(box.get_by_label(re.compile("Or paste this address"))).not_to_have_value(address)
     assert page.request.get(address.removeprefix(settings.SITE_URL)).status == 404
+
+
+def test_an_organizer_previews_and_schedules_a_message(page: Page, settings):
+    # Scheduling needs a queue that can run tasks later, as in production.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    event = EventFactory(title="Jazz night", starts_at=timezone.now() + timedelta(days=7))
+    services.register(user=UserFactory(), event=event)
+    log_in(page, event.organizer.email)
+    page.goto(f"/organize/events/{event.slug}/attendees/")
+    page.get_by_role("link", name="Write to attendees").click()
+
+    page.get_by_label("Everyone with a seat (1)").check()
+    page.get_by_label("Subject").fill("Doors open at 19:00")
+    page.get_by_label("Message", exact=True).fill("Bring your ticket.")
+    page.get_by_label("Schedule it").check()
+    send_at = (timezone.now() + timedelta(days=2)).astimezone(event.time_zone)
+    page.get_by_label("Send at").fill(send_at.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_role("button", name="Preview").click()
+    preview = page.get_by_role("region", name="Preview")
+    expect(preview).to_contain_text("It goes to 1 person now.")
+    expect(preview).to_contain_text("Bring your ticket.")
+
+    page.get_by_role("button", name="Send", exact=True).click()
+    expect(page.locator("#messages")).to_contain_text("Scheduled for")
+    history = page.get_by_role("region", name="Sent and scheduled")
+    expect(history).to_contain_text("Doors open at 19:00")
+    expect(history).to_contain_text("Scheduled")
+    expect(page.get_by_label("Subject")).to_have_value("")  # a fresh form for the next one
+
+    history.get_by_role("button", name="Don't send “Doors open at 19:00”").click()
+    expect(history).to_contain_text("Cancelled")

@@ -12,7 +12,9 @@ from .text import MultiLineFormField
 
 
 class MessageForm(forms.Form):
-    audience = forms.ChoiceField(label=gettext_lazy("To"), widget=forms.RadioSelect)
+    audience = forms.ChoiceField(
+        label=gettext_lazy("To"), widget=forms.RadioSelect, initial=Audience.CONFIRMED
+    )
     subject = forms.CharField(label=gettext_lazy("Subject"), max_length=SUBJECT_MAX)
     body = MultiLineFormField(
         label=gettext_lazy("Message"),
