@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from . import outbox, services
-from .models import Category, EmailDelivery, Event
+from .models import Category, EmailDelivery, Event, Message
 
 
 @admin.register(Category)
@@ -129,3 +129,24 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
                 skipped,
             )
             self.message_user(request, skipped_message % {"count": skipped}, messages.WARNING)
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin):
+    """What organizers wrote to their attendees, for staff to look into abuse. Read-only:
+    a message is history once written; organizers stop scheduled ones themselves."""
+
+    list_display = ["created_at", "subject", "event", "author", "audience", "status", "recipients"]
+    list_filter = ["status", "audience"]
+    search_fields = ["subject", "event__title", "author__email"]
+    list_select_related = ["event", "author"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -144,3 +144,17 @@ def test_email_deliveries_are_listed_and_failed_ones_can_be_sent_again(admin_cli
     detail = admin_client.get(f"/admin/events/emaildelivery/{delivery.pk}/change/")
     assert detail.status_code == 200
     assert 'name="status"' not in detail.content.decode()  # history is read-only
+
+
+def test_staff_see_what_organizers_wrote_and_cannot_change_it(admin_client):
+    from events.message_models import Message
+
+    event = EventFactory(title="Jazz night")
+    message = Message.objects.create(
+        event=event, author=event.organizer, audience="confirmed", subject="Free beer", body="!"
+    )
+    page = admin_client.get("/admin/events/message/", {"q": "beer"}).content.decode()
+    assert "Free beer" in page and "Jazz night" in page
+    detail = admin_client.get(f"/admin/events/message/{message.pk}/change/").content.decode()
+    assert 'name="subject"' not in detail
+    assert admin_client.get("/admin/events/message/add/").status_code == 403
