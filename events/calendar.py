@@ -36,13 +36,14 @@ def _calendar(method: str | None = None) -> Calendar:
     return calendar
 
 
-def _entry(event: Event, *, uid: str, status: str, online_link: bool, sequence=0, summary=""):
+def _entry(event: Event, *, uid: str, status: str, online_link: bool, sequence=None, summary=""):
     """One VEVENT. Without `online_link`, an online event's location is just "Online":
     the link is for those who have a seat."""
     url = settings.SITE_URL + event.get_absolute_url()
     entry = CalendarEvent()
     entry.add("uid", uid)
-    entry.add("sequence", sequence)
+    if sequence is not None:
+        entry.add("sequence", sequence)
     entry.add("dtstamp", timezone.now())
     # DTSTART;TZID=Europe/Oslo:20270306T190000, with the zone's VTIMEZONE, so a calendar
     # shows the event on its own clock and moves it right across clock changes.
@@ -111,22 +112,26 @@ def feed_ics(user, registrations: list[Registration]) -> bytes:
     for registration in registrations:
         event = registration.event
         status, summary = _feed_status(registration)
-        calendar.add_component(
-            _entry(
-                event,
-                uid=f"event-{event.pk}-{user.pk}@{_host()}",
-                status=status,
-                online_link=registration.is_confirmed and not event.is_cancelled,
-                sequence=registration.sequence,
-                summary=summary,
-            )
+        # No SEQUENCE: the entry can stand for a newer registration than before, whose
+        # own count starts again; a feed replaces its entries whole on each refresh,
+        # and LAST-MODIFIED says which version is newer.
+        entry = _entry(
+            event,
+            uid=f"event-{event.pk}-{user.pk}@{_host()}",
+            status=status,
+            online_link=registration.is_confirmed and not event.is_cancelled,
+            summary=summary,
         )
+        entry.add("last-modified", max(registration.updated_at, event.updated_at))
+        calendar.add_component(entry)
         events.append(event)
     return _with_zones(calendar, events)
 
 
 def _feed_status(registration: Registration) -> tuple[str, str]:
     title = registration.event.title
+    if registration.status == Registration.Status.DECLINED:
+        return "CANCELLED", _("Declined: %(title)s") % {"title": title}
     if registration.event.is_cancelled or registration.status not in ACTIVE:
         return "CANCELLED", _("Cancelled: %(title)s") % {"title": title}
     if registration.is_waitlisted:

@@ -35,9 +35,6 @@ class EmailKind:
     shows_online_link: bool
     # The organizer's words with an approval or a decline.
     shows_organizer_message: bool = False
-    # Worth sending only while the person has a seat and the event is ahead: sent later,
-    # after a retry, it would be wrong.
-    while_going: bool = False
 
     @property
     def text_template(self) -> str:
@@ -106,7 +103,6 @@ KINDS = {
         template="emails/registration/reminder",
         calendar_method="REQUEST",
         shows_online_link=True,
-        while_going=True,
     ),
     Kind.EVENT_CANCELLED: EmailKind(
         subject=gettext_lazy("Event cancelled: {title}"),
@@ -121,13 +117,6 @@ def subject(template: str, **values) -> str:
     """A header-safe subject: whatever the values hold, it stays on one line. `template`
     may be lazy: it is translated here, in the language active when the email is built."""
     return one_line(str(template).format(**values))
-
-
-def still_applies(registration: Registration, kind: str) -> bool:
-    event = registration.event
-    if not KINDS[kind].while_going:
-        return True
-    return registration.is_confirmed and not event.is_cancelled and not event.has_started
 
 
 def registration_message(registration: Registration, kind: str) -> EmailMultiAlternatives:
@@ -166,12 +155,10 @@ def registration_message(registration: Registration, kind: str) -> EmailMultiAlt
     return message
 
 
-def organizer_message(delivery: EmailDelivery) -> EmailMultiAlternatives | None:
-    """An organizer's message to one attendee, or None when it was cancelled before
-    this email could go. Replies go to the organizer."""
+def organizer_message(delivery: EmailDelivery) -> EmailMultiAlternatives:
+    """An organizer's message to one attendee, signed by whoever wrote it (the
+    organizer, or staff), who gets the replies."""
     message, registration = delivery.message, delivery.registration
-    if message.status == message.Status.CANCELLED:
-        return None
     event = registration.event
     can_leave = registration.status in ACTIVE and not event.leaving_closed
     context = {
@@ -180,7 +167,7 @@ def organizer_message(delivery: EmailDelivery) -> EmailMultiAlternatives | None:
         "event": event,
         "user": registration.user,
         "viewer_zone": registration.user.time_zone,
-        "organizer": event.organizer,
+        "author": message.author,
         "event_url": settings.SITE_URL + event.get_absolute_url(),
         "cant_make_it_url": cant_make_it_url(registration) if can_leave else "",
         "site_name": settings.SITE_NAME,
@@ -189,7 +176,7 @@ def organizer_message(delivery: EmailDelivery) -> EmailMultiAlternatives | None:
         subject=one_line(message.subject),
         body=render_to_string("emails/message.txt", context),
         to=[registration.user.email],
-        reply_to=[event.organizer.email],
+        reply_to=[message.author.email],
     )
     email.attach_alternative(render_to_string("emails/message.html", context), "text/html")
     return email

@@ -2,8 +2,8 @@
 
 A link names its registration, signed so it can't be forged or pointed at another
 one. It acts only after a confirming POST, so a mail scanner that follows it changes
-nothing, and only until the event starts: the view checks that under the lock, as the
-service does for any cancellation.
+nothing, and only until the event starts: services.cancel_registration checks that
+under the event's lock, as for any cancellation.
 """
 
 from django.conf import settings

@@ -88,7 +88,3 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return self.subject
-
-    @property
-    def is_scheduled(self) -> bool:
-        return self.status == MessageStatus.SCHEDULED

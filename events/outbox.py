@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django_tasks_db import DatabaseBackend
 
-from . import emails
+from . import emails, reminders
 from .models import EmailDelivery, Registration
 
 logger = logging.getLogger(__name__)
@@ -157,8 +157,8 @@ def _claim(ids) -> list[EmailDelivery]:
             .filter(pk__in=ids)
             .select_related(
                 "user",
-                "message",
-                "registration__event__organizer",
+                "message__author",
+                "registration__event",
                 "registration__user",
             )
         )
@@ -226,7 +226,7 @@ def _build_in_language(row: EmailDelivery):
     ).exclude(kind=EmailDelivery.Kind.MESSAGE)
     if row.registration is None or later.exists():
         return None
-    if not emails.still_applies(row.registration, row.kind):
+    if row.kind == EmailDelivery.Kind.REMINDER and not reminders.still_wanted(row):
         return None
     return emails.registration_message(row.registration, row.kind)
 

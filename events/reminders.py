@@ -16,10 +16,16 @@ Planning needs a task backend that can defer (the database queue with
 from datetime import UTC, datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from . import outbox
-from .models import EmailDelivery, Event
+from .models import REMINDER_HOURS, EmailDelivery, Event
+
+# A reminder whose time passed this long ago without its emails lost its task (a
+# worker died running it): catch_up() queues it, if it is this recent still.
+OVERDUE = timedelta(minutes=10)
+CATCH_UP = timedelta(hours=1)
 
 
 def plan(event: Event) -> list[datetime]:
@@ -41,7 +47,11 @@ def plan(event: Event) -> list[datetime]:
 
 
 def dedupe_key(hours: int, starts_at: datetime) -> str:
-    return f"{hours}h before {starts_at.astimezone(UTC):%Y-%m-%dT%H:%MZ}"
+    return f"{hours}h before {_stamp(starts_at)}"
+
+
+def _stamp(starts_at: datetime) -> str:
+    return f"{starts_at.astimezone(UTC):%Y-%m-%dT%H:%M:%SZ}"
 
 
 def queue_reminders(*, event_id: int, hours: int, starts_at: datetime) -> list[int]:
@@ -72,4 +82,34 @@ def _overtaken(event: Event, hours: int) -> bool:
         event.starts_at - timedelta(hours=later) <= now
         for later in event.reminder_hours
         if later < hours
+    )
+
+
+def catch_up() -> int:
+    """Queue the reminders whose time passed lately but whose task was lost; each
+    person still gets each reminder once. How many emails it queued."""
+    now = timezone.now()
+    queued = 0
+    for hours in REMINDER_HOURS:
+        lead = timedelta(hours=hours)
+        due = Event.objects.published().filter(
+            Q(first_reminder_hours=hours) | Q(second_reminder_hours=hours),
+            starts_at__gt=now + lead - CATCH_UP,
+            starts_at__lte=now + lead - OVERDUE,
+        )
+        for pk, starts_at in due.values_list("pk", "starts_at"):
+            queued += len(queue_reminders(event_id=pk, hours=hours, starts_at=starts_at))
+    return queued
+
+
+def still_wanted(delivery: EmailDelivery) -> bool:
+    """Whether a queued reminder should still go when it is sent, maybe after a retry:
+    the person still has a seat, and the event still starts when the reminder said (one
+    queued as the event moved gives way to the moved event's own) and hasn't started."""
+    registration, event = delivery.registration, delivery.registration.event
+    return (
+        registration.is_confirmed
+        and event.status == Event.Status.PUBLISHED
+        and not event.has_started
+        and delivery.dedupe_key.endswith(f" before {_stamp(event.starts_at)}")
     )

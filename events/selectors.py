@@ -4,10 +4,12 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from . import calendar
 from .models import ACTIVE, EmailDelivery, Event, Message, Registration, audience_condition
 from .sections import locked_sections
 
@@ -114,6 +116,36 @@ def feed_rows(user):
     return Registration.objects.filter(kept, user=user, event__status__in=Event.LISTED)
 
 
+# A feed's content is kept a day at most; its version changes sooner with any change.
+FEED_CACHE_SECONDS = 24 * 60 * 60
+
+
+@dataclass(frozen=True)
+class Feed:
+    """A person's calendar feed as it is now: its version (an ETag, which one small
+    query gives), and its content, built once per version and language, then cached."""
+
+    user: object
+    rows: object
+    etag: str
+    language: str
+
+    def content(self) -> bytes:
+        key = f"calendar-feed:{self.user.pk}:{self.user.calendar_token}:{self.etag}"
+        content = cache.get(key)
+        if content is None:
+            with translation.override(self.language):
+                content = calendar.feed_ics(self.user, feed_registrations(self.rows))
+            cache.set(key, content, FEED_CACHE_SECONDS)
+        return content
+
+
+def feed(user) -> Feed:
+    rows = feed_rows(user)
+    language = user.language or settings.LANGUAGE_CODE
+    return Feed(user, rows, f'"{language}-{feed_version(rows)}"', language)
+
+
 def feed_version(rows) -> str:
     """Changes whenever the feed's content would: a registration or event in it changed,
     or one came or went. The day is in it too, as entries age out of the feed."""
@@ -208,10 +240,16 @@ class Attendance:
         )
 
     @property
-    def no_shows(self) -> int:
+    def no_shows(self) -> int | None:
+        """People with a seat who didn't check in; None when nobody was checked in, as
+        then check-in wasn't used and nobody can say who came."""
+        if not self.checked_in:
+            return None
         return max(self.registered - self.checked_in, 0)
 
     @property
     def no_show_rate(self) -> int | None:
-        """Per cent of the people with a seat who didn't come; None without any."""
-        return round(100 * self.no_shows / self.registered) if self.registered else None
+        """Per cent of the people with a seat who didn't come, where that is known."""
+        if self.no_shows is None or not self.registered:
+            return None
+        return round(100 * self.no_shows / self.registered)

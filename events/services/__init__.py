@@ -24,7 +24,7 @@ from .errors import (
     RegistrationError,
     ServiceError,
 )
-from .feeds import reset_calendar_feed, stop_calendar_feed
+from .feeds import reset_calendar_feed, start_calendar_feed, stop_calendar_feed
 from .organizing import (
     EventUpdate,
     cancel_event,
@@ -68,6 +68,7 @@ __all__ = [
     "register",
     "remove_question",
     "reset_calendar_feed",
+    "start_calendar_feed",
     "stop_calendar_feed",
     "unpublish_event",
     "update_event",

@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -56,7 +57,7 @@ def write_message(*, event: Event, author, spec: MessageSpec) -> Message:
         # Serialises one organizer's messages, so two at once can't both pass the limit.
         get_user_model().objects.select_for_update().filter(pk=author.pk).first()
         if not author.is_staff:
-            _check_limits(event, author, now)
+            _check_limits(event, author, now, spec.send_at or now)
         message = Message.objects.create(
             event=event,
             author=author,
@@ -72,10 +73,13 @@ def write_message(*, event: Event, author, spec: MessageSpec) -> Message:
     return message
 
 
-def _check_limits(event: Event, author, now) -> None:
-    recent = Message.objects.exclude(status=Message.Status.CANCELLED).filter(
-        created_at__gt=now - WINDOW
+def _check_limits(event: Event, author, now, send_at) -> None:
+    """Count the messages written in the last 24 hours, and those going out within 24
+    hours of this one, so scheduled messages can't be stacked to land at once."""
+    near = Q(created_at__gt=now - WINDOW) | Q(
+        send_at__gt=send_at - WINDOW, send_at__lt=send_at + WINDOW
     )
+    recent = Message.objects.exclude(status=Message.Status.CANCELLED).filter(near)
     for messages, limit, text in (
         (
             recent.filter(event=event),
@@ -119,7 +123,8 @@ def send_now(message_id: int) -> int:
     marked sent in the same transaction, so a retried task sends nothing twice."""
     with transaction.atomic():
         message = (
-            Message.objects.select_for_update()
+            # The message's row only: the event's lock is for registrations.
+            Message.objects.select_for_update(of=("self",))
             .filter(pk=message_id, status=Message.Status.SCHEDULED)
             .select_related("event")
             .first()
@@ -134,3 +139,19 @@ def send_now(message_id: int) -> int:
         message.status, message.sent_at = Message.Status.SENT, timezone.now()
         message.save(update_fields=["recipients", "status", "sent_at"])
     return message.recipients
+
+
+# A scheduled message still waiting this long after its time lost its task (a worker
+# died running it); send_due_emails sends it.
+OVERDUE = timedelta(minutes=10)
+
+
+def send_overdue() -> int:
+    """Send the scheduled messages whose task was lost; how many went out."""
+    overdue = Message.objects.filter(
+        status=Message.Status.SCHEDULED, send_at__lte=timezone.now() - OVERDUE
+    )
+    ids = list(overdue.values_list("pk", flat=True))
+    for pk in ids:
+        send_now(pk)
+    return len(ids)

@@ -1,24 +1,18 @@
 """Calendar files: an event's, and each person's private feed behind a secret URL."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.cache import cache
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
 from django.views import View
 
 from .. import calendar, selectors, services
-from ..models import Event, Registration
-
-# A feed version is built once a day at most per person: the day is in its version.
-FEED_CACHE_SECONDS = 24 * 60 * 60
+from ..models import Event
 
 
 def ics_response(content: bytes, filename: str) -> HttpResponse:
@@ -33,12 +27,9 @@ class EventCalendarView(View):
 
     def get(self, request, slug):
         event = get_object_or_404(Event.objects.visible_to(request.user), slug=slug)
-        seat = (
-            Registration.objects.confirmed().filter(event=event, user=request.user).first()
-            if request.user.is_authenticated
-            else None
-        )
-        if seat:
+        place = selectors.place(request.user, event)
+        if place and place.is_confirmed:
+            seat = place.registration
             seat.event = event
             content = calendar.registration_ics(seat, method="PUBLISH")
         else:
@@ -50,28 +41,18 @@ class EventCalendarView(View):
 
 class CalendarFeedView(View):
     """/calendar/<token>.ics: a person's events, for calendar apps, which fetch it
-    without a session and often. Built once per version of its content (a small query
-    says which), so a poll costs three queries at most whatever the number of events,
-    and nothing to send when the app already has that version."""
+    without a session and often: three queries at most whatever the number of events
+    (see selectors.feed), and nothing to send when the app has this version already."""
 
     def get(self, request, token):
         user = get_user_model().objects.filter(calendar_token=token, is_active=True).first()
         if user is None:
             raise Http404("No such calendar.")
-        rows = selectors.feed_rows(user)
-        version = selectors.feed_version(rows)
-        etag = f'"{version}"'
-        response = get_conditional_response(request, etag=etag)
+        feed = selectors.feed(user)
+        response = get_conditional_response(request, etag=feed.etag)
         if response is None:
-            language = user.language or settings.LANGUAGE_CODE
-            key = f"calendar-feed:{user.pk}:{token}:{language}:{version}"
-            content = cache.get(key)
-            if content is None:
-                with translation.override(language):
-                    content = calendar.feed_ics(user, selectors.feed_registrations(rows))
-                cache.set(key, content, FEED_CACHE_SECONDS)
-            response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-        response["ETag"] = etag
+            response = HttpResponse(feed.content(), content_type="text/calendar; charset=utf-8")
+        response["ETag"] = feed.etag
         patch_cache_control(response, private=True, no_cache=True)
         response["Referrer-Policy"] = "no-referrer"
         response["X-Robots-Tag"] = "noindex"
@@ -86,16 +67,17 @@ class CalendarFeedSettingsView(LoginRequiredMixin, View):
 
     def post(self, request):
         action = request.POST.get("action", "")
-        if action in ("on", "reset"):
+        if action == "on":
+            services.start_calendar_feed(user=request.user)
+        elif action == "reset":
             services.reset_calendar_feed(user=request.user)
-            if action == "reset":
-                messages.success(
-                    request,
-                    _(
-                        "Your calendar feed has a new address. Calendar apps with the old "
-                        "one stop updating."
-                    ),
-                )
+            messages.success(
+                request,
+                _(
+                    "Your calendar feed has a new address. Calendar apps with the old "
+                    "one stop updating."
+                ),
+            )
         elif action == "off":
             services.stop_calendar_feed(user=request.user)
             messages.success(request, _("Your calendar feed is off."))

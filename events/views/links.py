@@ -6,7 +6,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views import View
 
-from .. import links, services
+from .. import links, selectors, services
 from ..models import ACTIVE
 from .mixins import PrivateMixin
 
@@ -56,7 +56,19 @@ class CantMakeItView(PrivateMixin, View):
         closed = event.leaving_closed if event else None
         if registration and closed and registration.status in ACTIVE:
             status = 410  # the link ended when the event started, or was cancelled
-        context = {"registration": registration, "event": event, "closed": closed, "active": ACTIVE}
+        # An old link, of someone who registered again: the page says where the new one is.
+        current = (
+            selectors.place(registration.user, event)
+            if registration and registration.status not in ACTIVE
+            else None
+        )
+        context = {
+            "registration": registration,
+            "event": event,
+            "closed": closed,
+            "active": ACTIVE,
+            "current": current,
+        }
         # The site's Referrer-Policy (same-origin) keeps the link, a key, from other
         # sites; "no-referrer" would make the confirming POST's Origin null to CSRF.
         return TemplateResponse(self.request, self.template_name, context, status=status)

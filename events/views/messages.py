@@ -59,7 +59,10 @@ class MessagesView(OrganizerEventMixin, HtmxPartialMixin, FormView):
             )
         except services.InvalidChange as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
-            return self.render_to_response(self.get_context_data(form=form), status=exc.status)
+            # htmx swaps a 422 into the page (base.html) but only toasts a 429's status,
+            # so a refusal by the limits reaches htmx as a 422, with the reason in the form.
+            status = 422 if self.request.htmx else exc.status
+            return self.render_to_response(self.get_context_data(form=form), status=status)
         messages.success(self.request, self.done_message(message))
         if not self.request.htmx:
             return redirect(self.request.path)

@@ -218,3 +218,30 @@ def test_the_feed_speaks_its_owners_language(client, ada):
     path = feed_url(client).removeprefix("http://localhost:8000")
     (entry,) = entries(client.get(path, headers={"Accept-Language": "en"}).content)
     assert entry["SUMMARY"] == "Warteliste: Schlange"
+
+
+def test_turning_the_feed_on_again_keeps_its_address(client, ada):
+    first = feed_url(client)
+    client.post(reverse("calendar-feed-settings"), {"action": "on"})  # a stale second tab
+    assert feed_url(client) == first
+
+
+def test_a_new_language_is_a_new_version(client, ada):
+    services.register(user=ada, event=EventFactory())
+    path = feed_url(client).removeprefix("http://localhost:8000")
+    etag = client.get(path)["ETag"]
+    type(ada).objects.filter(pk=ada.pk).update(language="de")
+    again = client.get(path, headers={"If-None-Match": etag})
+    assert again.status_code == 200 and again["ETag"] != etag
+
+
+def test_a_declined_request_says_so_and_feed_entries_carry_no_sequence(client, ada):
+    event = EventFactory(title="Salon", requires_approval=True)
+    services.register(user=ada, event=event)
+    services.decline(
+        event=event, registrations=list(event.registrations.values_list("pk", flat=True))
+    )
+    path = feed_url(client).removeprefix("http://localhost:8000")
+    (entry,) = entries(client.get(path).content)
+    assert (entry["SUMMARY"], entry["STATUS"]) == ("Declined: Salon", "CANCELLED")
+    assert "SEQUENCE" not in entry and "LAST-MODIFIED" in entry

@@ -144,3 +144,14 @@ def test_a_request_can_be_withdrawn_and_sends_no_email(client):
     assert "Withdraw your request for Salon?" in client.get(link).text
     assert "Your request is withdrawn." in client.post(link, follow=True).text
     assert mail.outbox == []
+
+
+def test_an_old_link_of_someone_who_registered_again_points_to_the_new_registration(
+    client, full_event
+):
+    link = link_for(full_event)
+    client.post(link)
+    services.register(user=UserFactory(email="ada@example.com"), event=full_event)
+    page = client.get(link).text
+    assert "This link is for an earlier registration" in page
+    assert "Cancel my registration" not in page

@@ -4,6 +4,7 @@ These run the database task queue, as production does, with a test clock: the wo
 picks a task only once the clock has reached its run_after.
 """
 
+import io
 import threading
 import zoneinfo
 from datetime import UTC, datetime, timedelta
@@ -295,3 +296,34 @@ def test_plan_reminders_plans_the_events_from_before_reminders(clock):
         (ahead.starts_at - timedelta(hours=24), 24),
         (ahead.starts_at - timedelta(hours=2), 2),
     ]
+
+
+def test_a_reminder_whose_task_was_lost_is_caught_up_once(clock):
+    event = published()
+    services.register(user=UserFactory(email="ada@example.com"), event=event)
+    run_worker()
+    mail.outbox.clear()
+    DBTaskResult.objects.filter(status="READY").delete()  # a worker died with them
+    clock.move_to(event.starts_at - timedelta(hours=24) + timedelta(minutes=5))
+    call_command("send_due_emails", stdout=io.StringIO())
+    assert reminders_sent() == []  # its worker may still be on it
+    clock.move_to(event.starts_at - timedelta(hours=24) + timedelta(minutes=15))
+    for _ in range(2):
+        call_command("send_due_emails", stdout=io.StringIO())
+    assert [m.to for m in reminders_sent()] == [["ada@example.com"]]
+
+
+def test_a_reminder_queued_as_the_event_moved_gives_way_to_the_moved_ones(clock):
+    event = published()
+    services.register(user=UserFactory(), event=event)
+    run_worker()
+    mail.outbox.clear()
+    clock.move_to(event.starts_at - timedelta(hours=2))
+    ids = reminders.queue_reminders(event_id=event.pk, hours=2, starts_at=event.starts_at)
+    moved = event.starts_at + timedelta(hours=3)
+    services.update_event(
+        event=event, changes={"starts_at": moved, "ends_at": moved + timedelta(hours=2)}
+    )
+    outbox.deliver(ids)
+    assert reminders_sent() == []
+    assert EmailDelivery.objects.get(pk__in=ids).status == EmailDelivery.Status.OUTDATED

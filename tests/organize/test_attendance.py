@@ -115,3 +115,12 @@ def test_the_figures_agree_with_the_seeded_registrations():
 def people(event, condition) -> int:
     rows = Registration.objects.filter(condition, event=event)
     return rows.aggregate(n=Sum("party_size"))["n"] or 0
+
+
+def test_without_any_check_in_nobody_knows_who_came(client, past_event):
+    Registration.objects.update(checked_in_at=None)
+    attendance = Attendance.of(past_event, past_event.registrations.counts())
+    assert (attendance.no_shows, attendance.no_show_rate) == (None, None)
+    client.force_login(past_event.organizer)
+    page = client.get(reverse("organize:attendees", args=[past_event.slug])).text
+    assert '<dt>No-shows</dt><dd><span title="Nobody was checked in">—</span></dd>' in page
