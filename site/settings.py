@@ -220,6 +220,10 @@ if REDIS_URL := os.environ.get("REDIS_URL"):
             "KEY_PREFIX": "ems",
         }
     }
+    # Sessions come from the shared cache, written through to the database (see
+    # cached_sessions). Not with a per-process cache: another worker's copy of a session
+    # would outlive its logout.
+    SESSION_ENGINE = "cached_sessions"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Each process keeps the shared pages it served last in front of the shared cache
