@@ -19,6 +19,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "site")]
 
 
 CONTENTION_TITLE = "Benchmark contention"
+RUSH_TITLE = "Benchmark sale rush"
 
 
 def setup():
@@ -30,7 +31,9 @@ def setup():
     django.setup()
 
 
-def prepare(events: int, users: int, attempts: int, capacity: int) -> dict:
+def prepare(
+    events: int, users: int, attempts: int, capacity: int, rush: int, rush_capacity: int
+) -> dict:
     from importlib import import_module
 
     from django.conf import settings
@@ -41,21 +44,25 @@ def prepare(events: int, users: int, attempts: int, capacity: int) -> dict:
         get_user_model,
     )
     from django.core.management import call_command
+    from django.db.models import F
     from django.utils import timezone
     from django.utils.crypto import get_random_string
     from django_tasks_db.models import DBTaskResult
 
-    from events.models import Event
+    from events import services
+    from events.models import EmailDelivery, Event
 
     call_command("migrate", verbosity=0)
     # An earlier run's contention event holds demo people's registrations, which keep
     # seed_demo --reset from deleting them (a registration protects its person).
-    Event.objects.filter(title=CONTENTION_TITLE).delete()
+    Event.objects.filter(title__in=(CONTENTION_TITLE, RUSH_TITLE)).delete()
     call_command("seed_demo", events=events, users=users, reset=True, force=True, verbosity=0)
-    DBTaskResult.objects.all().delete()  # so verify counts this run's emails only
     User = get_user_model()
-    people = list(User.objects.filter(is_staff=False).order_by("pk")[: attempts + 1])
-    missing = attempts + 1 - len(people)
+    # Registrants for the contention and the rush (the same people, for two events),
+    # and a planner who holds many seats.
+    needed = max(attempts, rush) + 2
+    people = list(User.objects.filter(is_staff=False).order_by("pk")[:needed])
+    missing = needed - len(people)
     if missing > 0:
         User.objects.bulk_create(
             User(
@@ -65,20 +72,45 @@ def prepare(events: int, users: int, attempts: int, capacity: int) -> dict:
             )
             for n in range(missing)
         )
-        people = list(User.objects.filter(is_staff=False).order_by("pk")[: attempts + 1])
-    starts = timezone.now() + timedelta(days=30)
-    contention = Event.objects.create(
-        organizer=people[0],
-        title=CONTENTION_TITLE,
-        description="Everyone wants a seat.",
-        starts_at=starts,
-        ends_at=starts + timedelta(hours=2),
-        venue="Bench hall",
-        city="Berlin",
-        capacity=capacity,
-        waitlist_enabled=True,
-        status=Event.Status.PUBLISHED,
+        people = list(User.objects.filter(is_staff=False).order_by("pk")[:needed])
+    viewer, planner, registrants = people[0], people[-1], people[1:-1]
+    listed = Event.objects.listed().upcoming()
+    # The viewer holds a few seats among the first page's cards; the planner holds
+    # seats at 50 events, as a busy attendee's My events.
+    one_click = Event.objects.listed().open_for_registration()
+    one_click = one_click.filter(asks_questions=False, requires_approval=False)
+    first_page = list(listed.order_by("starts_at", "pk")[:12])
+    held = set(viewer.registrations.active().values_list("event_id", flat=True))
+    seats = [e for e in first_page if e in one_click][1::4]
+    for event in seats:
+        if event.pk not in held:
+            services.register(user=viewer, event=event)
+    open_seats = one_click.filter(seats_taken__lt=F("capacity")).exclude(
+        registrations__user=planner
     )
+    for event in open_seats.order_by("-starts_at")[:50]:
+        services.register(user=planner, event=event)
+    # None of the seeding's emails go out, so verify counts the timed runs' only.
+    EmailDelivery.objects.all().delete()
+    DBTaskResult.objects.all().delete()
+    starts = timezone.now() + timedelta(days=30)
+
+    def crowded(title: str, seats: int) -> Event:
+        return Event.objects.create(
+            organizer=viewer,
+            title=title,
+            description="Everyone wants a seat.",
+            starts_at=starts,
+            ends_at=starts + timedelta(hours=2),
+            venue="Bench hall",
+            city="Berlin",
+            capacity=seats,
+            waitlist_enabled=True,
+            status=Event.Status.PUBLISHED,
+        )
+
+    contention = crowded(CONTENTION_TITLE, capacity)
+    rushed = crowded(RUSH_TITLE, rush_capacity)
 
     SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
@@ -90,17 +122,21 @@ def prepare(events: int, users: int, attempts: int, capacity: int) -> dict:
         store.create()
         return [store.session_key, get_random_string(32)]
 
-    listed = Event.objects.published().upcoming()
-    detail = listed.exclude(poster="").order_by("-seats_taken", "pk").first() or listed.first()
+    mine = set(viewer.registrations.active().values_list("event_id", flat=True))
+    others = listed.exclude(pk__in=mine).exclude(title__in=(CONTENTION_TITLE, RUSH_TITLE))
+    detail = others.exclude(poster="").order_by("-seats_taken", "pk").first() or others.first()
     sample = listed.filter(category__isnull=False).order_by("starts_at").first()
     word = sample.title.split()[-1]
     until = (timezone.now() + timedelta(days=90)).date()
     return {
         "contention": contention.slug,
+        "rush": rushed.slug,
         "detail": detail.slug,
+        "registered": seats[0].slug,
         "filters": f"q={word}&category={sample.category.slug}&date_to={until}",
-        "viewer": session(people[0]),
-        "sessions": [session(user) for user in people[1 : attempts + 1]],
+        "viewer": session(viewer),
+        "planner": session(planner),
+        "sessions": [session(user) for user in registrants[: max(attempts, rush)]],
     }
 
 
@@ -139,11 +175,18 @@ def verify(slug: str) -> dict:
     event = Event.objects.get(slug=slug)
     deliveries = EmailDelivery.objects.filter(registration__event=event)
     by_status = deliveries.values_list("status").annotate(n=Count("id")).order_by()
+    # The queue is in arrival order if its order by (created_at, pk) is the insertion
+    # order; every registration has exactly one email.
+    queue = list(event.registrations.waitlist().values_list("pk", flat=True))
+    per_registration = deliveries.values("registration").annotate(n=Count("id"))
     return {
         "capacity": event.capacity,
         "seats_taken": event.seats_taken,
         "confirmed": event.registrations.confirmed().count(),
-        "waitlisted": event.registrations.waitlist().count(),
+        "waitlisted": len(queue),
+        "queue_in_arrival_order": queue == sorted(queue),
+        "emails_once": not per_registration.exclude(n=1).exists()
+        and per_registration.count() == event.registrations.count(),
         "emails": dict(by_status),
     }
 
@@ -155,6 +198,8 @@ def main() -> None:
     for name, default in (("events", 10_000), ("users", 2_000), ("attempts", 2_000)):
         p.add_argument(f"--{name}", type=int, default=default)
     p.add_argument("--capacity", type=int, default=500)
+    p.add_argument("--rush", type=int, default=10_000)
+    p.add_argument("--rush-capacity", type=int, default=500)
     commands.add_parser("probe").add_argument("targets")
     commands.add_parser("verify").add_argument("slug")
     args = parser.parse_args()
@@ -162,7 +207,14 @@ def main() -> None:
     with contextlib.redirect_stdout(sys.stderr):
         setup()
         if args.command == "prepare":
-            result = prepare(args.events, args.users, args.attempts, args.capacity)
+            result = prepare(
+                args.events,
+                args.users,
+                args.attempts,
+                args.capacity,
+                args.rush,
+                args.rush_capacity,
+            )
         elif args.command == "probe":
             result = probe(json.loads(args.targets))
         else:

@@ -12,8 +12,13 @@ import threading
 import time
 
 
-def register_all(host: str, port: int, slug: str, sessions, concurrency: int) -> dict:
+def register_all(
+    host: str, port: int, slug: str, sessions, concurrency: int, together: bool = False
+) -> dict:
+    """Each session registers once. `together`: every client connects first and they
+    all send at one instant, as when sales open."""
     path = f"/events/{slug}/register/"
+    start = threading.Barrier(concurrency) if together else None
     todo: queue.Queue = queue.Queue()
     for session in sessions:
         todo.put(session)
@@ -23,6 +28,9 @@ def register_all(host: str, port: int, slug: str, sessions, concurrency: int) ->
 
     def worker():
         connection = http.client.HTTPConnection(host, port, timeout=60)
+        if start:
+            connection.connect()
+            start.wait()
         while True:
             try:
                 session_id, csrf = todo.get_nowait()
@@ -65,6 +73,9 @@ def register_all(host: str, port: int, slug: str, sessions, concurrency: int) ->
         "rps": len(latencies) / wall,
         "p50_ms": percentile(latencies, 50) * 1000,
         "p99_ms": percentile(latencies, 99) * 1000,
+        "max_ms": (latencies[-1] if latencies else 0.0) * 1000,
+        # Until the last person had an answer.
+        "wall_s": wall,
         "errors": len(errors),
         "error_samples": sorted(set(errors))[:5],
     }

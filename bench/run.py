@@ -37,22 +37,32 @@ def say(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
-def viewer_cookie(prep: dict) -> str:
-    session, csrf = prep["viewer"]
+def viewer_cookie(prep: dict, who: str = "viewer") -> str:
+    session, csrf = prep[who]
     return f"sessionid={session}; csrftoken={csrf}"
 
 
 def page_targets(prep: dict) -> dict:
-    viewer = viewer_cookie(prep)
+    """Anonymous pages, then the signed-in journey: a viewer holding a few seats among the
+    listed events, and a planner holding 50."""
+    viewer = {"Cookie": viewer_cookie(prep)}
+    partial = {"HX-Request": "true"}
     return {
         "list": {"path": "/events/"},
-        "list_partial": {
-            "path": f"/events/?{prep['filters']}",
-            "headers": {"HX-Request": "true"},
-        },
+        "list_partial": {"path": f"/events/?{prep['filters']}", "headers": partial},
         "list_page50": {"path": "/events/?page=50"},
         "detail": {"path": f"/events/{prep['detail']}/"},
-        "detail_user": {"path": f"/events/{prep['detail']}/", "headers": {"Cookie": viewer}},
+        "list_user": {"path": "/events/", "headers": viewer},
+        "list_partial_user": {
+            "path": f"/events/?{prep['filters']}",
+            "headers": viewer | partial,
+        },
+        "detail_user": {"path": f"/events/{prep['detail']}/", "headers": viewer},
+        "detail_user_registered": {"path": f"/events/{prep['registered']}/", "headers": viewer},
+        "my_registrations": {
+            "path": "/me/registrations/",
+            "headers": {"Cookie": viewer_cookie(prep, "planner")},
+        },
     }
 
 
@@ -208,6 +218,8 @@ def bench_config(name: str, config: dict, args, var: Path) -> dict:
         f"--users={args.users}",
         f"--attempts={args.attempts}",
         f"--capacity={args.capacity}",
+        f"--rush={args.rush}",
+        f"--rush-capacity={args.rush_capacity}",
     )
     subprocess.run(
         [PYTHON, "manage.py", "collectstatic", "--no-input", "-v0"], cwd=ROOT, env=env, check=True
@@ -236,12 +248,25 @@ def bench_config(name: str, config: dict, args, var: Path) -> dict:
                     wrk(server["port"], spec, args.duration, args.connections)
                 )
         say(f"== registration: {args.attempts} attempts")
+        sessions = prep["sessions"]
         registration = register_all(
-            HOST, ems["port"], prep["contention"], prep["sessions"], args.connections
+            HOST, ems["port"], prep["contention"], sessions[: args.attempts], args.connections
         )
         drained = drain_email_queue(env)
         invariant = django_side(env, "verify", prep["contention"])
         emails = invariant.pop("emails") | drained
+        say(f"== sale rush: {args.rush} sign-ups at once, concurrency {args.rush_connections}")
+        rush = register_all(
+            HOST,
+            ems["port"],
+            prep["rush"],
+            sessions[: args.rush],
+            args.rush_connections,
+            together=True,
+        )
+        rush_drained = drain_email_queue(env)
+        rush_invariant = django_side(env, "verify", prep["rush"])
+        rush_emails = rush_invariant.pop("emails") | rush_drained
         rss = {
             "ems": worker_peak_rss_mb(ems["pid"]),
             "nocache": worker_peak_rss_mb(nocache["pid"]),
@@ -268,6 +293,7 @@ def bench_config(name: str, config: dict, args, var: Path) -> dict:
         "label": config["label"],
         "targets": {name: median_of(samples) for name, samples in runs.items()},
         "registration": registration | {"invariant": invariant, "emails": emails},
+        "rush": rush | {"invariant": rush_invariant, "emails": rush_emails},
         "rss_mb": rss,
         "probes": probes,
     }
@@ -296,6 +322,9 @@ def main(argv=None) -> int:
     parser.add_argument("--users", type=int, default=2_000)
     parser.add_argument("--attempts", type=int, default=2_000)
     parser.add_argument("--capacity", type=int, default=500)
+    parser.add_argument("--rush", type=int, default=10_000)
+    parser.add_argument("--rush-capacity", type=int, default=500)
+    parser.add_argument("--rush-connections", type=int, default=64)
     parser.add_argument("--duration", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--rounds", type=int, default=3)

@@ -14,12 +14,15 @@ def test_the_benchmark_harness_runs_end_to_end(tmp_path):
     configs = "sqlite,postgres" if os.environ.get("DATABASE_URL") else "sqlite"
     argv = ["--events=100", "--users=60", "--attempts=40", "--capacity=10", "--duration=1"]
     argv += ["--warmup=1", "--rounds=1", "--connections=4", f"--configs={configs}"]
+    argv += ["--rush=60", "--rush-capacity=10", "--rush-connections=8"]
     run.main([*argv, f"--out={tmp_path}"])
 
     results = json.loads((tmp_path / "results.json").read_text())["results"]
     assert sorted(results) == sorted(configs.split(","))
     for result in results.values():
-        for target in ("ceiling", "floor", "list", "list_partial", "detail", "list_nocache"):
+        signed_in = ("list_user", "list_partial_user", "detail_user", "detail_user_registered")
+        pages = ("ceiling", "floor", "list", "list_partial", "detail", "list_nocache")
+        for target in (*pages, *signed_in, "my_registrations"):
             assert result["targets"][target]["rps"] > 0, target
             assert result["targets"][target]["errors"] == 0, target
         registration = result["registration"]
@@ -29,10 +32,29 @@ def test_the_benchmark_harness_runs_end_to_end(tmp_path):
             "seats_taken": 10,
             "confirmed": 10,
             "waitlisted": 30,
+            "queue_in_arrival_order": True,
+            "emails_once": True,
         }
         assert registration["emails"]["sent"] == 40
+        rush = result["rush"]
+        assert rush["requests"] == 60 and rush["errors"] == 0
+        assert rush["invariant"] | {"emails": None} == {
+            "capacity": 10,
+            "seats_taken": 10,
+            "confirmed": 10,
+            "waitlisted": 50,
+            "queue_in_arrival_order": True,
+            "emails_once": True,
+            "emails": None,
+        }
+        assert rush["emails"]["sent"] == 60
+        # The signed-in pages are signed in: they show the person's own places.
+        assert result["probes"]["my_registrations"]["status"] == 200
+        assert result["probes"]["my_registrations"]["bytes"] > result["probes"]["list"]["bytes"] / 2
         assert result["probes"]["list"]["queries"] <= 6
         assert 0 < result["rss_mb"]["ems"] < 500
     table = (tmp_path / "RESULTS.md").read_text()
     assert "| event list, full page |" in table
     assert "| signed-in floor: a POST that only loads the session and user |" in table
+    assert "| signed in: event detail, registered |" in table
+    assert "Sale rush: 60 sign-ups released at one instant for 10 seats" in table

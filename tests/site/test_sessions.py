@@ -1,12 +1,11 @@
 """Sessions: from the shared cache with Redis, always written through to the database."""
 
 import pytest
+from cached_sessions import CACHE_SECONDS, CappedCache, SessionStore
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.urls import reverse
-
-from cached_sessions import CACHE_SECONDS, CappedCache, SessionStore
 
 pytestmark = pytest.mark.django_db
 
@@ -14,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_the_engine_follows_the_cache():
     shared = bool(settings.CACHES["default"]["BACKEND"].endswith("ResilientRedisCache"))
     expected = "cached_sessions" if shared else "django.contrib.sessions.backends.db"
-    assert settings.SESSION_ENGINE == expected
+    assert expected == settings.SESSION_ENGINE
 
 
 @pytest.fixture
@@ -30,9 +29,7 @@ def test_an_emptied_cache_signs_nobody_out(client, user, cached_sessions):
     assert Session.objects.count() == 1
 
 
-def test_logging_out_ends_the_session_in_the_database_and_the_cache(
-    client, user, cached_sessions
-):
+def test_logging_out_ends_the_session_in_the_database_and_the_cache(client, user, cached_sessions):
     client.force_login(user)
     client.get(reverse("my-registrations"))
     key = client.session.session_key
