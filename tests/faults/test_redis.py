@@ -179,3 +179,19 @@ def test_pages_render_without_waiting_while_redis_is_frozen(redis_cache):
     assert anonymous.get(reverse("events:list")).status_code == 200
     keys = redis.Redis.from_url(redis_cache.url).keys("ems:*")
     assert keys, "nothing was cached again after Redis came back"
+
+
+@pytest.mark.django_db
+def test_signed_in_people_stay_signed_in_while_redis_is_frozen(redis_cache, settings):
+    # Sessions come from Redis and are written through to the database (cached_sessions).
+    settings.SESSION_ENGINE = "cached_sessions"
+    client = Client()
+    client.force_login(UserFactory())
+    page = reverse("my-registrations")
+    assert client.get(page).status_code == 200
+    redis_cache.pause()
+    for _ in range(3):
+        response, seconds = timed(lambda: client.get(page))
+        assert response.status_code == 200  # read from the database, not a login redirect
+        assert seconds < ONE_FAILURE + 0.5
+    redis_cache.resume()
