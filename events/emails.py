@@ -119,26 +119,33 @@ def subject(template: str, **values) -> str:
     return one_line(str(template).format(**values))
 
 
-def registration_message(registration: Registration, kind: str) -> EmailMultiAlternatives:
-    email = KINDS[kind]
+def _about(registration: Registration) -> dict:
+    """What every email about a registration shows: the person, the event and its link,
+    and how to give the registration up while that is still possible."""
     event = registration.event
-    # Every email about a registration that can still be given up says how.
     can_leave = registration.status in ACTIVE and not event.leaving_closed
-    show_link = email.shows_online_link and event.is_online
-    context = {
+    return {
         "registration": registration,
         "event": event,
         "user": registration.user,
         # Times show in the event's zone, and in the recipient's if their profile has one.
         "viewer_zone": registration.user.time_zone,
+        "event_url": settings.SITE_URL + event.get_absolute_url(),
+        "cant_make_it_url": cant_make_it_url(registration) if can_leave else "",
+        "site_name": settings.SITE_NAME,
+    }
+
+
+def registration_message(registration: Registration, kind: str) -> EmailMultiAlternatives:
+    email = KINDS[kind]
+    event = registration.event
+    show_link = email.shows_online_link and event.is_online
+    context = _about(registration) | {
         # Templates read the link from here only, so it can't reach an email without a seat.
         "online_url": event.online_url if show_link else "",
         "organizer_message": registration.organizer_message
         if email.shows_organizer_message
         else "",
-        "event_url": settings.SITE_URL + event.get_absolute_url(),
-        "cant_make_it_url": cant_make_it_url(registration) if can_leave else "",
-        "site_name": settings.SITE_NAME,
     }
     message = EmailMultiAlternatives(
         subject=subject(email.subject, title=event.title),
@@ -159,19 +166,7 @@ def organizer_message(delivery: EmailDelivery) -> EmailMultiAlternatives:
     """An organizer's message to one attendee, signed by whoever wrote it (the
     organizer, or staff), who gets the replies."""
     message, registration = delivery.message, delivery.registration
-    event = registration.event
-    can_leave = registration.status in ACTIVE and not event.leaving_closed
-    context = {
-        "message": message,
-        "registration": registration,
-        "event": event,
-        "user": registration.user,
-        "viewer_zone": registration.user.time_zone,
-        "author": message.author,
-        "event_url": settings.SITE_URL + event.get_absolute_url(),
-        "cant_make_it_url": cant_make_it_url(registration) if can_leave else "",
-        "site_name": settings.SITE_NAME,
-    }
+    context = _about(registration) | {"message": message, "author": message.author}
     email = EmailMultiAlternatives(
         subject=one_line(message.subject),
         body=render_to_string("emails/message.txt", context),
