@@ -31,6 +31,8 @@ SLUG_SUFFIX_CHARS = "abcdefghijkmnpqrstuvwxyz23456789"
 class Category(models.Model):
     name = OneLineCharField(gettext_lazy("name"), max_length=60, unique=True)
     slug = models.SlugField(gettext_lazy("slug"), max_length=60, unique=True)
+    # Part of the catalogue's version (page_cache), for a category that has no events.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["name"]

@@ -22,6 +22,7 @@ shared cache: a hit on a popular page then costs no cache round trip.
 
 import hashlib
 from collections.abc import Callable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -32,7 +33,7 @@ from django.http import HttpResponse, QueryDict
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 
-from .models import Event
+from .models import Category, Event
 
 TTL = 600
 # Context that renders a shared page: base.html leaves out the nonce and the token.
@@ -66,6 +67,12 @@ def share(request, params: dict[str, str]) -> str:
 def shared_page(request, key: str, render: Callable[[dict], tuple[str, bool]]) -> HttpResponse:
     """The cached page for `key`, rendered by render(SHARED) on a miss. render returns
     the page and whether to store it."""
+    return HttpResponse(cached(key, lambda: render(SHARED)))
+
+
+def cached(key: str, render: Callable[[], tuple[str, bool]]) -> str:
+    """The cached text for `key`, from this process's recent pages, else the shared
+    cache, else render(), which returns the text and whether to store it."""
     recent = caches["recent_pages"]
     html = recent.get(key)
     if html is None:
@@ -73,12 +80,18 @@ def shared_page(request, key: str, render: Callable[[dict], tuple[str, bool]]) -
         html = shared.get(key)
         keep = True
         if html is None:
-            html, keep = render(SHARED)
+            html, keep = render()
             if keep:
                 shared.set(key, html, TTL)
         if keep and not isinstance(shared, DummyCache):
             recent.set(key, html, TTL)
-    return HttpResponse(html)
+    return html
+
+
+def signed_in(request) -> bool:
+    """Whether this visitor's page can be served from the copy every signed-in visitor
+    shares (see standins): signed in, with no messages waiting."""
+    return request.user.is_authenticated and not get_messages(request)
 
 
 def _minute() -> str:
@@ -90,23 +103,39 @@ def _digest(url: str) -> str:
 
 
 def catalogue_version() -> str:
-    """The latest change to any event. Any change to an event bumps its updated_at (seat
-    counts included, see services), and categories touch their events when they change
-    (see signals)."""
-    (version,) = _fetch(f"SELECT MAX({_column('updated_at')}) FROM {_table()}")
-    return str(version)
+    """The latest change to any event, and to the categories the filters offer. Any
+    change to an event bumps its updated_at (seat counts included, see services), and
+    categories touch their events when they change (see signals); the categories' own
+    stamps and count add one with no events, and its removal."""
+    categories = _table(Category)
+    return str(
+        _fetch(
+            f"SELECT MAX({_column('updated_at')}),"
+            f" (SELECT MAX({_column('updated_at', Category)}) FROM {categories}),"
+            f" (SELECT COUNT(*) FROM {categories}) FROM {_table()}"
+        )
+    )
 
 
-def event_version(slug: str) -> str | None:
+class EventVersion(NamedTuple):
+    event_id: int
+    organizer_id: int
+    updated_at: object
+
+    def __str__(self) -> str:
+        return f"{self.event_id}:{self.updated_at}"
+
+
+def event_version(slug: str) -> EventVersion | None:
     """The version of the reachable event at `slug`, or None when none is there: the
     rows of Event.objects.reachable(), which a test holds this to."""
     marks = ", ".join(["%s"] * len(Event.LISTED))
     row = _fetch(
-        f"SELECT {_column('id')}, {_column('updated_at')} FROM {_table()}"
-        f" WHERE {_column('slug')} = %s AND {_column('status')} IN ({marks})",
+        f"SELECT {_column('id')}, {_column('organizer')}, {_column('updated_at')}"
+        f" FROM {_table()} WHERE {_column('slug')} = %s AND {_column('status')} IN ({marks})",
         [slug, *Event.LISTED],
     )
-    return row and f"{row[0]}:{row[1]}"
+    return row and EventVersion(*row)
 
 
 def audience(request) -> str:
@@ -115,13 +144,14 @@ def audience(request) -> str:
     return f"{translation.get_language()}|{getattr(request, 'viewer_zone', None)}"
 
 
-def catalogue_key(request, url: str, partial: bool) -> str:
+def catalogue_key(request, url: str, partial: bool, signed_in=False) -> str:
     version = f"{url} {audience(request)} {catalogue_version()}"
-    return f"catalogue:{_digest(version)}:{_minute()}:{int(partial)}"
+    return f"catalogue:{_digest(version)}:{_minute()}:{int(partial)}{':signed-in' * signed_in}"
 
 
-def detail_key(request, version: str, url: str) -> str:
-    return f"event-page:{_digest(f'{url} {audience(request)} {version}')}:{_minute()}"
+def detail_key(request, version: EventVersion, url: str, signed_in=False) -> str:
+    digest = _digest(f"{url} {audience(request)} {version}")
+    return f"event-page:{digest}:{_minute()}{':signed-in' * signed_in}"
 
 
 # The version lookups run on every cached hit, so they are written in SQL: the ORM
@@ -132,9 +162,9 @@ def _fetch(sql: str, params=()) -> tuple | None:
         return cursor.fetchone()
 
 
-def _table() -> str:
-    return connection.ops.quote_name(Event._meta.db_table)
+def _table(model=Event) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
 
 
-def _column(field: str) -> str:
-    return connection.ops.quote_name(Event._meta.get_field(field).column)
+def _column(field: str, model=Event) -> str:
+    return connection.ops.quote_name(model._meta.get_field(field).column)

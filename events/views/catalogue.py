@@ -7,15 +7,15 @@ from django.views.generic import CreateView, DetailView
 from django_filters.views import FilterView
 from django_htmx.http import HttpResponseClientRedirect
 
-from .. import page_cache, selectors, services
+from .. import page_cache, selectors, services, standins
 from ..filters import EventFilter
 from ..forms import EventForm
 from ..models import Event
 from ..sections import SECTIONS
-from .mixins import ClampedPaginationMixin, HtmxPartialMixin
+from .mixins import ClampedPaginationMixin, HtmxPartialMixin, SharedCopyMixin
 
 
-class EventListView(HtmxPartialMixin, ClampedPaginationMixin, FilterView):
+class EventListView(SharedCopyMixin, HtmxPartialMixin, ClampedPaginationMixin, FilterView):
     filterset_class = EventFilter
     template_name = "events/event_list.html"
     partial_name = "results"
@@ -30,14 +30,32 @@ class EventListView(HtmxPartialMixin, ClampedPaginationMixin, FilterView):
         # Always bound, so the defaults (upcoming only, soonest first) apply to a bare URL.
         return super().get_filterset_kwargs(filterset_class) | {"data": self.request.GET}
 
+    card_action = "events/event_list.html#card-action"
+
     def get(self, request, *args, **kwargs):
-        if not page_cache.shareable(request):
+        if page_cache.shareable(request):
+            # Anonymous visitors share the page, or the htmx partial, per address and
+            # catalogue version: a hit costs one indexed query and no rendering.
+            url = page_cache.share(request, self.params_given())
+            key = page_cache.catalogue_key(request, url, self.wants_partial())
+            return page_cache.shared_page(request, key, self.render_shared)
+        if not page_cache.signed_in(request):
             return super().get(request, *args, **kwargs)
-        # Anonymous visitors share the page, or the htmx partial, per address and catalogue
-        # version: a hit costs one indexed query and no rendering. See page_cache.
+        # Signed-in visitors share a copy too, and get their own places on its cards.
         url = page_cache.share(request, self.params_given())
-        key = page_cache.catalogue_key(request, url, self.wants_partial())
-        return page_cache.shared_page(request, key, self.render_shared)
+        key = page_cache.catalogue_key(request, url, self.wants_partial(), signed_in=True)
+        copy = page_cache.cached(key, self.render_standin)
+        events = [int(pk) for pk in standins.regions(copy, "card")]
+        places = selectors.places(request.user, events)
+
+        def own(name, pk):
+            if name == "card" and (place := places.get(int(pk))):
+                # A card's action reads only the event's id when the visitor has a place.
+                event = Event(pk=int(pk))
+                return standins.render(request, self.card_action, event=event, place=place)
+            return None
+
+        return standins.serve(request, copy, own)
 
     def render_shared(self, shared: dict) -> tuple[str, bool]:
         response = super().get(self.request, *self.args, **self.kwargs)
@@ -79,29 +97,50 @@ class EventListView(HtmxPartialMixin, ClampedPaginationMixin, FilterView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         events = list(context["page_obj"].object_list)
-        places = selectors.places(self.request.user, events)
+        places = {} if self.marks else selectors.places(self.request.user, events)
         # Each card with the visitor's place at its event, if any.
         context["cards"] = [(event, places.get(event.pk)) for event in events]
         return context
 
 
-class EventDetailView(DetailView):
+class EventDetailView(SharedCopyMixin, DetailView):
     template_name = "events/event_detail.html"
     context_object_name = "event"
 
     def get_queryset(self):
         return Event.objects.visible_to(self.request.user).for_cards()
 
+    panel = "events/event_detail.html#registration-panel"
+
     def get(self, request, *args, **kwargs):
-        if not page_cache.shareable(request):
+        shareable, signed_in = page_cache.shareable(request), page_cache.signed_in(request)
+        # The page reads no parameter, so its address is its path. No version: the 404.
+        version = (shareable or signed_in) and page_cache.event_version(kwargs["slug"])
+        if not version or (signed_in and self.manages(version)):
             return super().get(request, *args, **kwargs)
-        # Anonymous visitors share one page per event version: see page_cache. The page
-        # reads no parameter, so its address is its path. No version: the 404 below.
-        version = page_cache.event_version(kwargs["slug"])
-        if version is None:
-            return super().get(request, *args, **kwargs)
-        key = page_cache.detail_key(request, version, page_cache.share(request, {}))
-        return page_cache.shared_page(request, key, self.render_shared)
+        url = page_cache.share(request, {})
+        if shareable:
+            # Anonymous visitors share one page per event version: see page_cache.
+            key = page_cache.detail_key(request, version, url)
+            return page_cache.shared_page(request, key, self.render_shared)
+        # Signed-in visitors share a copy too, with their own registration panel.
+        key = page_cache.detail_key(request, version, url, signed_in=True)
+        copy = page_cache.cached(key, self.render_standin)
+        place = selectors.places(request.user, [version.event_id]).get(version.event_id)
+
+        def own(name, arg):
+            if name == "panel" and place:
+                # Loaded already if this request rendered the copy.
+                event = getattr(self, "object", None) or self.get_object()
+                return standins.render(request, self.panel, event=event, place=place)
+            return None
+
+        return standins.serve(request, copy, own)
+
+    def manages(self, version) -> bool:
+        """Whether the visitor runs this event, and so sees its edit controls."""
+        user = self.request.user
+        return user.is_staff or user.pk == version.organizer_id
 
     def render_shared(self, shared: dict) -> tuple[str, bool]:
         self.object = self.get_object()
@@ -110,9 +149,10 @@ class EventDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        place = selectors.place(user, self.object)
+        # The shared signed-in copy is no one's: no place, and nothing to manage.
+        place = None if self.marks else selectors.place(user, self.object)
         context = super().get_context_data(place=place, sections=SECTIONS, **kwargs)
-        context |= selectors.management(user, self.object)
+        context |= {"can_edit": False} if self.marks else selectors.management(user, self.object)
         if context["can_edit"]:
             context["questions"] = list(self.object.questions.asked())
         return context

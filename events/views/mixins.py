@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from .. import standins
 from ..models import Event
 
 
@@ -25,6 +26,18 @@ class HtmxPartialMixin:
         if self.partial_name and self.wants_partial():
             return [f"{name}#{self.partial_name}" for name in names]
         return names
+
+
+class SharedCopyMixin:
+    """A page that signed-in visitors share (see events.standins): render_shared(context)
+    renders it, with `marks` set while it renders the copy, which is no one's."""
+
+    marks: standins.Marks | None = None
+
+    def render_standin(self) -> tuple[str, bool]:
+        self.marks = standins.Marks()
+        html, keep = self.render_shared(self.marks.context())
+        return self.marks.stored(html), keep
 
 
 class PrivateMixin:
