@@ -178,7 +178,7 @@ def test_detail_with_panel_runs_at_most_6_queries(client, attendee, django_asser
     event = EventFactory(capacity=1)
     services.register(user=UserFactory(), event=event)
     services.register(user=attendee, event=event)
-    for visit in ("rendering the shared copy", "from the shared copy"):
+    for _visit in ("rendering the shared copy", "from the shared copy"):
         # session, user, version, event, place, waitlist position
         with django_assert_max_num_queries(6):
             assert "#1 on the waitlist" in client.get(event.get_absolute_url()).content.decode()
