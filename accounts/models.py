@@ -114,6 +114,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def display_name(self) -> str:
         return self.name or self.email.split("@")[0]
 
+    @property
+    def initial(self) -> str:
+        """The avatar's letter."""
+        return self.display_name[:1].upper()
+
     def get_full_name(self) -> str:
         return self.name or self.email
 

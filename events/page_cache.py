@@ -28,12 +28,12 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache, caches
 from django.core.cache.backends.dummy import DummyCache
-from django.db import connection
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone, translation
 from django.utils.http import urlencode
 
 from .models import Category, Event
+from .sql import column, fetch, marks, table
 
 TTL = 600
 # Context that renders a shared page: base.html leaves out the nonce and the token.
@@ -107,12 +107,12 @@ def catalogue_version() -> str:
     change to an event bumps its updated_at (seat counts included, see services), and
     categories touch their events when they change (see signals); the categories' own
     stamps and count add one with no events, and its removal."""
-    categories = _table(Category)
+    categories = table(Category)
     return str(
-        _fetch(
-            f"SELECT MAX({_column('updated_at')}),"
-            f" (SELECT MAX({_column('updated_at', Category)}) FROM {categories}),"
-            f" (SELECT COUNT(*) FROM {categories}) FROM {_table()}"
+        fetch(
+            f"SELECT MAX({column(Event, 'updated_at')}),"
+            f" (SELECT MAX({column(Category, 'updated_at')}) FROM {categories}),"
+            f" (SELECT COUNT(*) FROM {categories}) FROM {table(Event)}"
         )
     )
 
@@ -129,10 +129,11 @@ class EventVersion(NamedTuple):
 def event_version(slug: str) -> EventVersion | None:
     """The version of the reachable event at `slug`, or None when none is there: the
     rows of Event.objects.reachable(), which a test holds this to."""
-    marks = ", ".join(["%s"] * len(Event.LISTED))
-    row = _fetch(
-        f"SELECT {_column('id')}, {_column('organizer')}, {_column('updated_at')}"
-        f" FROM {_table()} WHERE {_column('slug')} = %s AND {_column('status')} IN ({marks})",
+    row = fetch(
+        f"SELECT {column(Event, 'id')}, {column(Event, 'organizer')},"
+        f" {column(Event, 'updated_at')} FROM {table(Event)}"
+        f" WHERE {column(Event, 'slug')} = %s"
+        f" AND {column(Event, 'status')} IN ({marks(Event.LISTED)})",
         [slug, *Event.LISTED],
     )
     return row and EventVersion(*row)
@@ -152,19 +153,3 @@ def catalogue_key(request, url: str, partial: bool, signed_in=False) -> str:
 def detail_key(request, version: EventVersion, url: str, signed_in=False) -> str:
     digest = _digest(f"{url} {audience(request)} {version}")
     return f"event-page:{digest}:{_minute()}{':signed-in' * signed_in}"
-
-
-# The version lookups run on every cached hit, so they are written in SQL: the ORM
-# spends several times longer building these queries than the database spends on them.
-def _fetch(sql: str, params=()) -> tuple | None:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchone()
-
-
-def _table(model=Event) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _column(field: str, model=Event) -> str:
-    return connection.ops.quote_name(model._meta.get_field(field).column)

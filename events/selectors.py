@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from . import calendar
 from .models import ACTIVE, EmailDelivery, Event, Message, Registration, audience_condition
 from .sections import locked_sections
+from .sql import column, marks, table
 
 
 @dataclass(frozen=True)
@@ -36,21 +37,35 @@ class Place:
 
 
 def places(user, events) -> dict[int, Place]:
-    """The user's places at these events, by event id. One plain query; a second only
-    when some are waitlisted, because the position subquery costs more to build than
-    the rest of the page's queries together."""
+    """The user's places at these events (or event ids), by event id, in one query."""
     if not user.is_authenticated or not events:
         return {}
-    registrations = list(Registration.objects.active().filter(user=user, event__in=events))
-    waiting = [registration.pk for registration in registrations if registration.is_waitlisted]
-    positions = {}
-    if waiting:
-        queued = Registration.objects.filter(pk__in=waiting).with_waitlist_position()
-        positions = dict(queued.values_list("pk", "position"))
+    registrations = active_registrations(user, [getattr(event, "pk", event) for event in events])
     return {
-        registration.event_id: Place(registration, positions.get(registration.pk))
+        registration.event_id: Place(registration, registration.position)
         for registration in registrations
     }
+
+
+def active_registrations(user, event_ids: list[int]) -> list[Registration]:
+    """Registration.objects.active().filter(user=user, event__in=event_ids)
+    .with_waitlist_position(), in SQL: every signed-in page asks it, and the ORM takes
+    several times longer to build it than the database to answer (see events.sql)."""
+    mine, ahead = table(Registration), "ahead"
+    event, status, created, pk = (
+        column(Registration, name) for name in ("event", "status", "created_at", "id")
+    )
+    waitlisted = Registration.Status.WAITLISTED
+    sql = (
+        f"SELECT {mine}.*, CASE WHEN {mine}.{status} = %s THEN 1 + ("
+        f"SELECT COUNT(*) FROM {mine} {ahead} WHERE {ahead}.{event} = {mine}.{event}"
+        f" AND {ahead}.{status} = %s AND ({ahead}.{created} < {mine}.{created}"
+        f" OR ({ahead}.{created} = {mine}.{created} AND {ahead}.{pk} < {mine}.{pk}))"
+        f") END AS position FROM {mine} WHERE {mine}.{column(Registration, 'user')} = %s"
+        f" AND {mine}.{event} IN ({marks(event_ids)}) AND {mine}.{status} IN ({marks(ACTIVE)})"
+    )
+    params = [waitlisted, waitlisted, user.pk, *event_ids, *ACTIVE]
+    return list(Registration.objects.raw(sql, params))
 
 
 def place(user, event: Event) -> Place | None:

@@ -1,46 +1,60 @@
 """Signed-in pages from one copy that every signed-in visitor shares.
 
 Most of a signed-in page is what everyone sees: the cards, the filters, the event's
-text. So it is rendered once, for a stand-in person with no name, no email and no
-registrations, and cached like an anonymous page (see page_cache), with marks where
-each visitor's own parts go:
+text. So it is rendered once, for a stand-in person, and cached like an anonymous page
+(see page_cache), with marks where each visitor's own parts go:
 
-- values: their CSRF token and the CSP nonce;
+- values: their name and initial, their CSRF token and the CSP nonce;
 - regions, each between {% standin %} and {% endstandin %} (templatetags/standins.py):
-  the account menu, the email confirmation banner, a card's register button, the
-  event page's registration panel. A region holds what the stand-in sees there.
+  the email confirmation banner, a card's register button, the event page's
+  registration panel. A region holds what the stand-in sees there: no banner, and no
+  registration.
 
-Serving the copy puts in the values and renders only the regions that are different
-for this visitor, such as the card of an event they registered for. The marks carry
-a token drawn when the copy is rendered and never sent, so no text on the page (an
-event's title, say) can pass for one.
+Serving the copy puts in the values and replaces only the regions that differ for this
+visitor, such as the card of an event they registered for. Those are rendered with
+value marks too, so each process keeps them (the "regions" cache) for whoever is in
+the same place: another visitor confirmed at the same event gets the same panel.
+
+The marks carry a token drawn when the copy is rendered and never sent, so no text on
+the page (an event's title, say) can pass for one.
 """
 
+import hashlib
 import re
 import secrets
 from collections.abc import Callable
 
+from django.core.cache import caches
 from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.html import escape
+
+TOKEN_LENGTH = 16
+# Regions kept by each process. A copy lives 10 minutes at most (page_cache.TTL).
+TTL = 600
 
 
 class StandIn:
-    """The person a shared signed-in page is rendered for: signed in, and nothing else."""
+    """The person a shared signed-in page is rendered for: signed in, with marks for a
+    name, and nothing else."""
 
     is_authenticated = True
     is_anonymous = False
     is_staff = False
     is_verified = True
     pk = None
-    display_name = ""
     email = ""
+
+    def __init__(self, marks: "Marks"):
+        self.display_name = marks.value("name")
+        self.initial = marks.value("initial")
 
 
 class Marks:
-    def __init__(self):
-        self.token = secrets.token_hex(8)
+    def __init__(self, token: str | None = None):
+        self.token = token or secrets.token_hex(TOKEN_LENGTH // 2)
 
     def region(self, name: str, arg="") -> str:
         """The start of a region; region("end") ends it."""
@@ -51,9 +65,11 @@ class Marks:
 
     def context(self) -> dict:
         """What a shared signed-in page is rendered with, on top of the view's context."""
+        return {"standins": self} | self.values()
+
+    def values(self) -> dict:
         return {
-            "standins": self,
-            "user": StandIn(),
+            "user": StandIn(self),
             "csrf_token": self.value("csrf"),
             "csp_nonce": self.value("nonce"),
         }
@@ -68,49 +84,51 @@ class Marks:
 Own = Callable[[str, str], str | None]
 
 
-def regions(stored: str, name: str) -> list[str]:
+def regions(copy: str, name: str) -> list[str]:
     """The arguments of the copy's regions called `name`, in page order."""
-    token, html = stored[:16], stored[16:]
+    token, html = copy[:TOKEN_LENGTH], copy[TOKEN_LENGTH:]
     return re.findall(rf"@@{token}:{re.escape(name)}:([^@]*)@@", html)
 
 
-def serve(request, stored: str, own: Own) -> HttpResponse:
-    token, html = stored[:16], stored[16:]
-    csrf = _token(request)
+def serve(request, copy: str, own: Own) -> HttpResponse:
+    token, html = copy[:TOKEN_LENGTH], copy[TOKEN_LENGTH:]
 
     def region(match) -> str:
         name, arg, default = match.groups()
-        return _account(request, name) or own(name, arg) or default
+        return _confirm(request, name) or own(name, arg) or default
 
     html = re.sub(
         rf"@@{token}:([a-z-]+):([^@]*)@@(.*?)@@{token}:end:@@", region, html, flags=re.DOTALL
     )
-    html = html.replace(f"@@{token}=csrf@@", csrf)
+    user = request.user
     nonce = get_nonce(request)
-    html = html.replace(f"@@{token}=nonce@@", str(nonce) if nonce is not None else "")
-    return HttpResponse(html)
+    values = {
+        "name": escape(user.display_name),
+        "initial": escape(user.initial),
+        "csrf": get_token(request),
+        "nonce": str(nonce) if nonce is not None else "",
+    }
+    return HttpResponse(re.sub(rf"@@{token}=([a-z]+)@@", lambda match: values[match[1]], html))
 
 
-def _account(request, name: str) -> str | None:
-    """The regions every page has: the account menu, and the banner asking someone who
-    hasn't confirmed their email address to do so."""
-    if name == "confirm":
-        return None if request.user.is_verified else render(request, "base.html#confirm")
-    if name == "account":
-        return render(request, "base.html#account")
-    return None
+def _confirm(request, name: str) -> str | None:
+    """The banner asking someone who hasn't confirmed their email address to do so."""
+    if name != "confirm" or request.user.is_verified:
+        return None
+    context = {"user": request.user, "request": request, "csrf_token": get_token(request)}
+    return render_to_string("base.html#confirm", context)
 
 
-def render(request, template: str, **context) -> str:
-    """A region for this visitor. A plain context, without the context processors: a
-    region reads only what it is given."""
-    context |= {"user": request.user, "request": request, "csrf_token": _token(request)}
-    return render_to_string(template, context)
-
-
-def _token(request) -> str:
-    """The visitor's CSRF token, masked once for the whole page: each masking draws 64
-    random characters, which adds up over a page of regions."""
-    if not hasattr(request, "_standins_csrf"):
-        request._standins_csrf = get_token(request)
-    return request._standins_csrf
+def region(request, copy: str, key: str, template: str, **context) -> str:
+    """A region of `copy` as `template` renders it with `context`, which `key` names
+    (everything in it but the request's path, which the copy's key names). Rendered
+    with the copy's value marks, and kept by this process while the copy lives."""
+    token = copy[:TOKEN_LENGTH]
+    key = f"{token}:{hashlib.md5(key.encode(), usedforsecurity=False).hexdigest()}"
+    kept = caches["regions"]
+    html = kept.get(key)
+    if html is None:
+        context |= Marks(token).values() | {"request": request}
+        html = render_to_string(template, context)
+        kept.set(key, html, TTL)
+    return html

@@ -233,6 +233,12 @@ CACHES["recent_pages"] = {
     "LOCATION": "recent-pages",
     "OPTIONS": {"MAX_ENTRIES": 128},
 }
+# The parts of shared signed-in pages that are someone's own: see events/standins.py.
+CACHES["regions"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "regions",
+    "OPTIONS": {"MAX_ENTRIES": 2000},
+}
 # {% cache %} uses the "template_fragments" cache when there is one. EMS_FRAGMENT_CACHE=0
 # makes it a dummy, so `make bench` can show what fragment caching buys.
 if not env_bool("EMS_FRAGMENT_CACHE", default=True):

@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.generic import CreateView, DetailView
 from django_filters.views import FilterView
@@ -50,10 +51,11 @@ class EventListView(SharedCopyMixin, HtmxPartialMixin, ClampedPaginationMixin, F
 
         def own(name, pk):
             if name == "card" and (place := places.get(int(pk))):
-                # A card's action reads only the event's id when the visitor has a place
-                # (and building an Event for it costs more than rendering it).
-                event = {"pk": pk}
-                return standins.render(request, self.card_action, event=event, place=place)
+                # With a place, a card's action reads only the event's id (and building
+                # an Event for it would cost more than rendering it).
+                key = f"card:{pk}:{place.registration.status}:{place.position}"
+                context = {"event": {"pk": pk}, "place": place}
+                return standins.region(request, copy, key, self.card_action, **context)
             return None
 
         return standins.serve(request, copy, own)
@@ -131,9 +133,15 @@ class EventDetailView(SharedCopyMixin, DetailView):
 
         def own(name, arg):
             if name == "panel" and place:
-                # Loaded already if this request rendered the copy.
-                event = getattr(self, "object", None) or self.get_object()
-                return standins.render(request, self.panel, event=event, place=place)
+                registration = place.registration
+                key = (
+                    f"panel:{registration.status}:{place.position}:{registration.party_size}:"
+                    f"{registration.guest_names}"
+                )
+                # The event is loaded only if the panel isn't kept, or this request
+                # rendered the copy.
+                event = getattr(self, "object", None) or SimpleLazyObject(self.get_object)
+                return standins.region(request, copy, key, self.panel, event=event, place=place)
             return None
 
         return standins.serve(request, copy, own)

@@ -6,9 +6,10 @@ import re
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from events import page_cache, services
-from events.models import Category
+from events import page_cache, selectors, services
+from events.models import Category, Registration
 from tests.factories import EventFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -117,3 +118,34 @@ def test_a_new_category_shows_in_the_filters_at_once(client):
     Category.objects.create(name="Workshops", slug="workshops")
     assert page_cache.catalogue_version() != before
     assert '<option value="workshops">Workshops</option>' in client.get("/").content.decode()
+
+
+def test_the_places_query_finds_what_the_queryset_does():
+    # selectors.active_registrations is written in SQL: it must match the ORM's answer.
+    user = UserFactory()
+    full, approval, left, other = (
+        EventFactory(capacity=1),
+        EventFactory(requires_approval=True),
+        EventFactory(),
+        EventFactory(),
+    )
+    mine = EventFactory(capacity=3)
+    services.register(user=user, event=mine)
+    for _ in range(3):
+        services.register(user=UserFactory(), event=full)
+    services.register(user=user, event=full)
+    Registration.objects.filter(event=full).update(created_at=timezone.now())  # ties: by id
+    services.register(user=user, event=approval)
+    services.register(user=user, event=left)
+    services.cancel_registration(user=user, event=left)
+    services.register(user=UserFactory(), event=other)
+    ids = [event.pk for event in (mine, full, approval, left, other)]
+    expected = (
+        Registration.objects.active()
+        .filter(user=user, event__in=ids)
+        .with_waitlist_position()
+        .values_list("pk", "position")
+    )
+    found = selectors.active_registrations(user, ids)
+    assert sorted((r.pk, r.position) for r in found) == sorted(expected)
+    assert sorted(r.position or 0 for r in found) == [0, 0, 3]
