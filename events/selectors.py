@@ -1,18 +1,21 @@
 """Reads that pages share: a person's places at events, and what organizers see."""
 
+import hashlib
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 
 from . import calendar
 from .models import ACTIVE, EmailDelivery, Event, Message, Registration, audience_condition
 from .sections import locked_sections
-from .sql import column, marks, table
+from .sql import column, fetch_all, marks, table
 
 
 @dataclass(frozen=True)
@@ -196,6 +199,67 @@ class CalendarFeed:
     @property
     def webcal(self) -> str:
         return "webcal://" + self.url.split("://", 1)[1]
+
+
+def my_registrations(user):
+    """The user's active registrations, soonest first, as My events lists them."""
+    return (
+        Registration.objects.active()
+        .filter(user=user)
+        .with_waitlist_position()
+        .select_related("event")
+        .order_by("event__starts_at", "pk")
+    )
+
+
+class MyEvents:
+    """my_registrations() split into My events' sections, loaded on first use."""
+
+    def __init__(self, registrations):
+        self.registrations = registrations
+
+    @cached_property
+    def upcoming(self) -> list[Registration]:
+        return [r for r in self.registrations if r.is_confirmed and not r.event.is_past]
+
+    @cached_property
+    def waitlist(self) -> list[Registration]:
+        return [r for r in self.registrations if r.is_waitlisted and not r.event.is_past]
+
+    @cached_property
+    def requests(self) -> list[Registration]:
+        return [r for r in self.registrations if r.is_pending and not r.event.is_past]
+
+    @cached_property
+    def past(self) -> list[Registration]:
+        return [r for r in reversed(self.registrations) if r.event.is_past]
+
+
+def my_events_version(user) -> str:
+    """A digest of everything My events shows about the user's registrations: each
+    one's state and waitlist position, its event's version, and whether the event has
+    started and ended. In SQL, as it runs on every visit, so a current cached copy
+    costs no objects at all (a test holds it to what the page shows)."""
+    mine, event, ahead = table(Registration), table(Event), "ahead"
+    reg = {name: column(Registration, name) for name in ("id", "event", "status", "created_at")}
+    waitlisted = Registration.Status.WAITLISTED
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    rows = fetch_all(
+        f"SELECT {mine}.{reg['id']}, {mine}.{column(Registration, 'updated_at')},"
+        f" {mine}.{reg['status']}, {mine}.{column(Registration, 'party_size')},"
+        f" {event}.{column(Event, 'updated_at')},"
+        f" {event}.{column(Event, 'starts_at')} <= %s, {event}.{column(Event, 'ends_at')} <= %s,"
+        f" CASE WHEN {mine}.{reg['status']} = %s THEN (SELECT COUNT(*) FROM {mine} {ahead}"
+        f" WHERE {ahead}.{reg['event']} = {mine}.{reg['event']} AND {ahead}.{reg['status']} = %s"
+        f" AND ({ahead}.{reg['created_at']} < {mine}.{reg['created_at']}"
+        f" OR ({ahead}.{reg['created_at']} = {mine}.{reg['created_at']}"
+        f" AND {ahead}.{reg['id']} < {mine}.{reg['id']}))) END"
+        f" FROM {mine} JOIN {event} ON {event}.{column(Event, 'id')} = {mine}.{reg['event']}"
+        f" WHERE {mine}.{column(Registration, 'user')} = %s AND {mine}.{reg['status']}"
+        f" IN ({marks(ACTIVE)}) ORDER BY {mine}.{reg['id']}",
+        [now, now, waitlisted, waitlisted, user.pk, *ACTIVE],
+    )
+    return hashlib.md5(repr(rows).encode(), usedforsecurity=False).hexdigest()
 
 
 def calendar_feed(user) -> CalendarFeed | None:

@@ -29,6 +29,7 @@ from django.http import HttpResponse
 from django.middleware.csp import get_nonce
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 
 TOKEN_LENGTH = 16
@@ -100,6 +101,11 @@ def serve(request, copy: str, own: Own) -> HttpResponse:
     html = re.sub(
         rf"@@{token}:([a-z-]+):([^@]*)@@(.*?)@@{token}:end:@@", region, html, flags=re.DOTALL
     )
+    return HttpResponse(fill(request, html, token))
+
+
+def fill(request, html: str, token: str) -> str:
+    """`html` with the visitor's own values in place of its value marks."""
     user = request.user
     nonce = get_nonce(request)
     values = {
@@ -108,7 +114,14 @@ def serve(request, copy: str, own: Own) -> HttpResponse:
         "csrf": get_token(request),
         "nonce": str(nonce) if nonce is not None else "",
     }
-    return HttpResponse(re.sub(rf"@@{token}=([a-z]+)@@", lambda match: values[match[1]], html))
+    return re.sub(rf"@@{token}=([a-z]+)@@", lambda match: values[match[1]], html)
+
+
+def lasting_marks() -> "Marks":
+    """Marks for fragments kept beyond one copy (see MyRegistrationsView): their token
+    is derived from the secret key, so every process finds the marks in what another
+    one cached. Never sent either: fill() replaces them all."""
+    return Marks(salted_hmac("events.standins", "lasting", algorithm="sha256").hexdigest()[:TOKEN_LENGTH])
 
 
 def _confirm(request, name: str) -> str | None:

@@ -1,6 +1,9 @@
+import re
 from datetime import timedelta
 
 import pytest
+import time_machine
+from django.test import Client
 from django.utils import timezone
 
 from events import services
@@ -94,3 +97,47 @@ def test_next_keeps_https_when_the_request_is_secure(client, attendee, next_url,
     services.register(user=attendee, event=event)
     response = client.post(f"/events/{event.slug}/cancel/", {"next": next_url}, secure=secure)
     assert response["Location"] == (next_url if allowed else event.get_absolute_url())
+
+
+def test_a_repeat_visit_reads_no_registrations_yet_every_change_shows(
+    client, attendee, django_assert_max_num_queries
+):
+    full = EventFactory(title="Packed", capacity=1)
+    ahead = [UserFactory(), UserFactory()]
+    for user in [*ahead, attendee]:
+        services.register(user=user, event=full)
+    soon = EventFactory(title="Soon")
+    services.register(user=attendee, event=soon)
+    assert "#2 on the waitlist" in client.get(MINE).content.decode()
+    with django_assert_max_num_queries(3):  # session, user, version
+        assert "#2 on the waitlist" in client.get(MINE).content.decode()
+    # Someone ahead leaves: nothing of the visitor's own changed, yet they moved up.
+    services.cancel_registration(user=ahead[1], event=full)
+    assert "#1 on the waitlist" in client.get(MINE).content.decode()
+    services.update_event(event=soon, changes={"title": "Sooner"})
+    assert "Cancel for Sooner?" in client.get(MINE).content.decode()
+    with time_machine.travel(soon.starts_at + timedelta(minutes=1), tick=False):
+        html = client.get(MINE).content.decode()
+    assert "Cancel for Sooner?" not in html  # started: no way out any more
+    with time_machine.travel(soon.ends_at + timedelta(minutes=1), tick=False):
+        html = client.get(MINE).content.decode()
+    assert html.index("Past") < html.index("Sooner")
+
+
+def test_kept_rows_carry_each_visit_s_own_token(attendee):
+    # Rows are kept with a mark for the token: a new session's token must still work.
+    event = EventFactory(title="Jazz")
+    services.register(user=attendee, event=event)
+    for _ in range(2):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(attendee)
+        html = client.get(MINE).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)[1]
+    assert "@@" not in html
+    response = client.post(
+        f"/events/{event.slug}/cancel/",
+        {"fragment": "row", "csrfmiddlewaretoken": token},
+        headers=HX,
+    )
+    assert response.status_code == 200
+    assert not Registration.objects.active().filter(user=attendee).exists()
