@@ -121,7 +121,8 @@ def lasting_marks() -> "Marks":
     """Marks for fragments kept beyond one copy (see MyRegistrationsView): their token
     is derived from the secret key, so every process finds the marks in what another
     one cached. Never sent either: fill() replaces them all."""
-    return Marks(salted_hmac("events.standins", "lasting", algorithm="sha256").hexdigest()[:TOKEN_LENGTH])
+    digest = salted_hmac("events.standins", "lasting", algorithm="sha256").hexdigest()
+    return Marks(digest[:TOKEN_LENGTH])
 
 
 def _confirm(request, name: str) -> str | None:
