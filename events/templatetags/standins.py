@@ -2,6 +2,8 @@
 own. Rendered normally, it is just its content; in a shared signed-in copy, its
 content is what the stand-in sees there, between marks (see events/standins.py)."""
 
+import re
+
 from django import template
 
 register = template.Library()
@@ -16,8 +18,12 @@ class StandinNode(template.Node):
         marks = context.get("standins")
         if marks is None:
             return content
-        arg = self.arg.resolve(context) if self.arg else ""
-        return f"{marks.region(self.name.resolve(context), arg)}{content}{marks.region('end')}"
+        name, arg = self.name.resolve(context), self.arg.resolve(context) if self.arg else ""
+        # What serving can find (see events.standins.serve): else the region would stay
+        # the stand-in's, silently.
+        if not re.fullmatch(r"[a-z-]+", name) or not re.fullmatch(r"[\w-]*", str(arg)):
+            raise template.TemplateSyntaxError(f"Bad {{% standin %}} region: {name!r} {arg!r}")
+        return f"{marks.region(name, arg)}{content}{marks.region('end')}"
 
 
 @register.tag

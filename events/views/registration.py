@@ -244,8 +244,10 @@ class MyRegistrationsView(LoginRequiredMixin, PrivateMixin, HtmxPartialMixin, Li
         context["version"] = selectors.my_events_version(self.request.user)
         context["feed"] = selectors.calendar_feed(self.request.user)
         # Rows are cached with marks for the token and nonce, which serving puts in.
+        # Their token is in the keys: a new secret key means new marks.
         values = self.marks.values()
         context |= {"csrf_token": values["csrf_token"], "csp_nonce": values["csp_nonce"]}
+        context["marks_token"] = self.marks.token
         return context
 
     def render_to_response(self, context, **response_kwargs):

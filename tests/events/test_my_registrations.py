@@ -141,3 +141,12 @@ def test_kept_rows_carry_each_visit_s_own_token(attendee):
     )
     assert response.status_code == 200
     assert not Registration.objects.active().filter(user=attendee).exists()
+
+
+def test_kept_rows_follow_a_new_secret_key(client, attendee, settings):
+    services.register(user=attendee, event=EventFactory(title="Jazz"))
+    client.get(MINE)
+    settings.SECRET_KEY = "another-secret-key-" * 3
+    client.force_login(attendee)  # the new key signs sessions anew
+    html = client.get(MINE).content.decode()
+    assert "Jazz" in html and "@@" not in html

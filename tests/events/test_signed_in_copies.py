@@ -4,11 +4,12 @@ still sees only their own name, token, banner and places (events/standins.py).""
 import re
 
 import pytest
+from django.template import Context, Template, TemplateSyntaxError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from events import page_cache, selectors, services
+from events import page_cache, selectors, services, standins
 from events.models import Category, Registration
 from tests.factories import EventFactory, UserFactory
 
@@ -149,3 +150,14 @@ def test_the_places_query_finds_what_the_queryset_does():
     found = selectors.active_registrations(user, ids)
     assert sorted((r.pk, r.position) for r in found) == sorted(expected)
     assert sorted(r.position or 0 for r in found) == [0, 0, 3]
+
+
+def test_a_region_serving_could_not_find_is_refused_when_rendered():
+    page = Template("{% load standins %}{% standin name arg %}mine{% endstandin %}")
+    marks = standins.Marks()
+    assert page.render(Context({"name": "card", "arg": 7})) == "mine"
+    for name, arg in (("card", "a@b"), ("Card!", 1)):
+        with pytest.raises(TemplateSyntaxError):
+            page.render(Context({"standins": marks, "name": name, "arg": arg}))
+    html = page.render(Context({"standins": marks, "name": "card", "arg": 7}))
+    assert standins.regions(marks.stored(html), "card") == ["7"]
