@@ -54,21 +54,76 @@ def active_registrations(user, event_ids: list[int]) -> list[Registration]:
     """Registration.objects.active().filter(user=user, event__in=event_ids)
     .with_waitlist_position(), in SQL: every signed-in page asks it, and the ORM takes
     several times longer to build it than the database to answer (see events.sql)."""
-    mine, ahead = table(Registration), "ahead"
+    sql, params = _active_at(user, event_ids, f"{table(Registration)}.*")
+    return list(Registration.objects.raw(sql, params))
+
+
+@dataclass(frozen=True)
+class Held:
+    """What a shared signed-in page needs of someone's place at an event (see
+    events.standins): what picks its markup, and the registration to load if that
+    isn't kept."""
+
+    registration_id: int
+    status: str
+    position: int | None
+    party_size: int
+    updated_at: object
+
+    def place(self) -> Place:
+        """The place, with only the status loaded: enough for a card."""
+        return Place(Registration(pk=self.registration_id, status=self.status), self.position)
+
+    def loaded(self) -> Place:
+        return Place(Registration.objects.get(pk=self.registration_id), self.position)
+
+
+def held(user, event_ids: list[int]) -> dict[int, Held]:
+    """active_registrations() as plain values, by event id: no objects to build."""
+    if not event_ids:
+        return {}
+    mine = table(Registration)
+    fields = ", ".join(
+        f"{mine}.{column(Registration, name)}"
+        for name in ("event", "id", "status", "party_size", "updated_at")
+    )
+    sql, params = _active_at(user, event_ids, fields)
+    return {
+        event: Held(registration, status, position, size, updated)
+        for event, registration, status, size, updated, position in fetch_all(sql, params)
+    }
+
+
+def _active_at(user, event_ids: list[int], fields: str) -> tuple[str, list]:
+    """SELECT `fields` and the waitlist position of the user's active registrations at
+    these events."""
+    mine = table(Registration)
+    position, params = waitlist_position(mine)
+    sql = (
+        f"SELECT {fields}, {position} AS position FROM {mine}"
+        f" WHERE {mine}.{column(Registration, 'user')} = %s"
+        f" AND {mine}.{column(Registration, 'event')} IN ({marks(event_ids)})"
+        f" AND {mine}.{column(Registration, 'status')} IN ({marks(ACTIVE)})"
+    )
+    return sql, [*params, user.pk, *event_ids, *ACTIVE]
+
+
+def waitlist_position(mine: str) -> tuple[str, list]:
+    """SQL for the waitlist position of each row of `mine` (the registration table, or
+    its alias), as with_waitlist_position() annotates it, and its parameters."""
+    ahead = "ahead"
     event, status, created, pk = (
         column(Registration, name) for name in ("event", "status", "created_at", "id")
     )
     waitlisted = Registration.Status.WAITLISTED
     sql = (
-        f"SELECT {mine}.*, CASE WHEN {mine}.{status} = %s THEN 1 + ("
-        f"SELECT COUNT(*) FROM {mine} {ahead} WHERE {ahead}.{event} = {mine}.{event}"
+        f"CASE WHEN {mine}.{status} = %s THEN 1 + ("
+        f"SELECT COUNT(*) FROM {table(Registration)} {ahead}"
+        f" WHERE {ahead}.{event} = {mine}.{event}"
         f" AND {ahead}.{status} = %s AND ({ahead}.{created} < {mine}.{created}"
-        f" OR ({ahead}.{created} = {mine}.{created} AND {ahead}.{pk} < {mine}.{pk}))"
-        f") END AS position FROM {mine} WHERE {mine}.{column(Registration, 'user')} = %s"
-        f" AND {mine}.{event} IN ({marks(event_ids)}) AND {mine}.{status} IN ({marks(ACTIVE)})"
+        f" OR ({ahead}.{created} = {mine}.{created} AND {ahead}.{pk} < {mine}.{pk}))) END"
     )
-    params = [waitlisted, waitlisted, user.pk, *event_ids, *ACTIVE]
-    return list(Registration.objects.raw(sql, params))
+    return sql, [waitlisted, waitlisted]
 
 
 def place(user, event: Event) -> Place | None:
@@ -240,24 +295,20 @@ def my_events_version(user) -> str:
     one's state and waitlist position, its event's version, and whether the event has
     started and ended. In SQL, as it runs on every visit, so a current cached copy
     costs no objects at all (a test holds it to what the page shows)."""
-    mine, event, ahead = table(Registration), table(Event), "ahead"
-    reg = {name: column(Registration, name) for name in ("id", "event", "status", "created_at")}
-    waitlisted = Registration.Status.WAITLISTED
+    mine, event = table(Registration), table(Event)
+    position, params = waitlist_position(mine)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    status = column(Registration, "status")
     rows = fetch_all(
-        f"SELECT {mine}.{reg['id']}, {mine}.{column(Registration, 'updated_at')},"
-        f" {mine}.{reg['status']}, {mine}.{column(Registration, 'party_size')},"
+        f"SELECT {mine}.{column(Registration, 'id')}, {mine}.{column(Registration, 'updated_at')},"
+        f" {mine}.{status}, {mine}.{column(Registration, 'party_size')},"
         f" {event}.{column(Event, 'updated_at')},"
         f" {event}.{column(Event, 'starts_at')} <= %s, {event}.{column(Event, 'ends_at')} <= %s,"
-        f" CASE WHEN {mine}.{reg['status']} = %s THEN (SELECT COUNT(*) FROM {mine} {ahead}"
-        f" WHERE {ahead}.{reg['event']} = {mine}.{reg['event']} AND {ahead}.{reg['status']} = %s"
-        f" AND ({ahead}.{reg['created_at']} < {mine}.{reg['created_at']}"
-        f" OR ({ahead}.{reg['created_at']} = {mine}.{reg['created_at']}"
-        f" AND {ahead}.{reg['id']} < {mine}.{reg['id']}))) END"
-        f" FROM {mine} JOIN {event} ON {event}.{column(Event, 'id')} = {mine}.{reg['event']}"
-        f" WHERE {mine}.{column(Registration, 'user')} = %s AND {mine}.{reg['status']}"
-        f" IN ({marks(ACTIVE)}) ORDER BY {mine}.{reg['id']}",
-        [now, now, waitlisted, waitlisted, user.pk, *ACTIVE],
+        f" {position} FROM {mine} JOIN {event}"
+        f" ON {event}.{column(Event, 'id')} = {mine}.{column(Registration, 'event')}"
+        f" WHERE {mine}.{column(Registration, 'user')} = %s AND {mine}.{status}"
+        f" IN ({marks(ACTIVE)}) ORDER BY {mine}.{column(Registration, 'id')}",
+        [now, now, *params, user.pk, *ACTIVE],
     )
     return hashlib.md5(repr(rows).encode(), usedforsecurity=False).hexdigest()
 

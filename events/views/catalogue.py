@@ -47,14 +47,14 @@ class EventListView(SharedCopyMixin, HtmxPartialMixin, ClampedPaginationMixin, F
         key = page_cache.catalogue_key(request, url, self.wants_partial(), signed_in=True)
         copy = page_cache.cached(key, self.render_standin)
         events = [int(pk) for pk in standins.regions(copy, "card")]
-        places = selectors.places(request.user, events)
+        held = selectors.held(request.user, events)
 
         def own(name, pk):
-            if name == "card" and (place := places.get(int(pk))):
-                # With a place, a card's action reads only the event's id (and building
-                # an Event for it would cost more than rendering it).
-                key = f"card:{pk}:{place.registration.status}:{place.position}"
-                context = {"event": {"pk": pk}, "place": place}
+            if name == "card" and (place := held.get(int(pk))):
+                # With a place, a card's action reads only the event's id and the place's
+                # state (and building an Event for it would cost more than rendering it).
+                key = f"card:{pk}:{place.status}:{place.position}"
+                context = {"event": {"pk": pk}, "place": place.place()}
                 return standins.region(request, copy, key, self.card_action, **context)
             return None
 
@@ -129,19 +129,18 @@ class EventDetailView(SharedCopyMixin, DetailView):
         # Signed-in visitors share a copy too, with their own registration panel.
         key = page_cache.detail_key(request, version, url, signed_in=True)
         copy = page_cache.cached(key, self.render_standin)
-        place = selectors.places(request.user, [version.event_id]).get(version.event_id)
+        held = selectors.held(request.user, [version.event_id]).get(version.event_id)
 
         def own(name, arg):
-            if name == "panel" and place:
-                registration = place.registration
-                key = (
-                    f"panel:{registration.status}:{place.position}:{registration.party_size}:"
-                    f"{registration.guest_names}"
-                )
-                # The event is loaded only if the panel isn't kept, or this request
-                # rendered the copy.
-                event = getattr(self, "object", None) or SimpleLazyObject(self.get_object)
-                return standins.region(request, copy, key, self.panel, event=event, place=place)
+            if name == "panel" and held:
+                # Guest names change with updated_at. The registration and the event are
+                # loaded only if the panel isn't kept (or this request rendered the copy).
+                key = f"panel:{held.status}:{held.position}:{held.party_size}:{held.updated_at}"
+                context = {
+                    "event": getattr(self, "object", None) or SimpleLazyObject(self.get_object),
+                    "place": SimpleLazyObject(held.loaded),
+                }
+                return standins.region(request, copy, key, self.panel, **context)
             return None
 
         return standins.serve(request, copy, own)

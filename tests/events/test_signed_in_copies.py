@@ -149,6 +149,9 @@ def test_the_places_query_finds_what_the_queryset_does():
     )
     found = selectors.active_registrations(user, ids)
     assert sorted((r.pk, r.position) for r in found) == sorted(expected)
+    held = selectors.held(user, ids)
+    assert sorted((h.registration_id, h.position) for h in held.values()) == sorted(expected)
+    assert {event: h.status for event, h in held.items()} == {r.event_id: r.status for r in found}
     assert sorted(r.position or 0 for r in found) == [0, 0, 3]
 
 
