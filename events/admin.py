@@ -75,8 +75,22 @@ class EventAdmin(admin.ModelAdmin):
         return f"{event.seats_taken} / {event.capacity}"
 
 
+class HistoryAdmin(admin.ModelAdmin):
+    """Records that are history once written: staff read them, and add, edit or delete
+    none (actions aside)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(EmailDelivery)
-class EmailDeliveryAdmin(admin.ModelAdmin):
+class EmailDeliveryAdmin(HistoryAdmin):
     """Every email, with what happened to it. Read-only but for "Send again"."""
 
     list_display = [
@@ -93,16 +107,6 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
     list_select_related = ["user", "registration__event"]
     date_hierarchy = "created_at"
     actions = ["send_again"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        # Every field is history; the one change is sending again, an action.
-        return [field.name for field in self.model._meta.fields]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=gettext_lazy("to"), ordering="user__email")
     def recipient(self, delivery: EmailDelivery) -> str:
@@ -132,7 +136,7 @@ class EmailDeliveryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(HistoryAdmin):
     """What organizers wrote to their attendees, for staff to look into abuse. Read-only:
     a message is history once written; organizers stop scheduled ones themselves."""
 
@@ -141,12 +145,3 @@ class MessageAdmin(admin.ModelAdmin):
     search_fields = ["subject", "event__title", "author__email"]
     list_select_related = ["event", "author"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_delete_permission(self, request, obj=None):
-        return False
