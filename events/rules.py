@@ -11,6 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+
+def manages(user, organizer_id: int) -> bool:
+    """Only the organizer and staff may edit, publish, cancel or see attendees."""
+    return user.is_authenticated and (user.is_staff or user.pk == organizer_id)
+
+
 # Attendees' calendars hold these, so changing them on a published event emails them.
 NOTIFY_FIELDS = frozenset(
     {"starts_at", "ends_at", "time_zone", "is_online", "venue", "city", "online_url"}
@@ -58,8 +64,7 @@ class EventRules:
         return self.ends_at <= timezone.now()
 
     def can_be_managed_by(self, user) -> bool:
-        """Only the organizer and staff may edit, publish, cancel or see attendees."""
-        return user.is_authenticated and (user.is_staff or user.pk == self.organizer_id)
+        return manages(user, self.organizer_id)
 
     @property
     def notifies_attendees(self) -> bool:

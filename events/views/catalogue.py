@@ -8,7 +8,7 @@ from django.views.generic import CreateView, DetailView
 from django_filters.views import FilterView
 from django_htmx.http import HttpResponseClientRedirect
 
-from .. import page_cache, selectors, services, standins
+from .. import page_cache, rules, selectors, services, standins
 from ..filters import EventFilter
 from ..forms import EventForm
 from ..models import Event
@@ -119,7 +119,8 @@ class EventDetailView(SharedCopyMixin, DetailView):
         shareable, signed_in = page_cache.shareable(request), page_cache.signed_in(request)
         # The page reads no parameter, so its address is its path. No version: the 404.
         version = (shareable or signed_in) and page_cache.event_version(kwargs["slug"])
-        if not version or (signed_in and self.manages(version)):
+        # Whoever runs the event sees its edit controls: a page of their own.
+        if not version or (signed_in and rules.manages(request.user, version.organizer_id)):
             return super().get(request, *args, **kwargs)
         url = page_cache.share(request, {})
         if shareable:
@@ -144,11 +145,6 @@ class EventDetailView(SharedCopyMixin, DetailView):
             return None
 
         return standins.serve(request, copy, own)
-
-    def manages(self, version) -> bool:
-        """Whether the visitor runs this event, and so sees its edit controls."""
-        user = self.request.user
-        return user.is_staff or user.pk == version.organizer_id
 
     def render_shared(self, shared: dict) -> tuple[str, bool]:
         self.object = self.get_object()
