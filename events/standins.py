@@ -32,9 +32,9 @@ from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
 from django.utils.html import escape
 
+from .page_cache import TTL
+
 TOKEN_LENGTH = 16
-# Regions kept by each process. A copy lives 10 minutes at most (page_cache.TTL).
-TTL = 600
 
 
 class StandIn:
@@ -85,14 +85,19 @@ class Marks:
 Own = Callable[[str, str], str | None]
 
 
+def _split(copy: str) -> tuple[str, str]:
+    """A cached copy's token and its page (see Marks.stored)."""
+    return copy[:TOKEN_LENGTH], copy[TOKEN_LENGTH:]
+
+
 def regions(copy: str, name: str) -> list[str]:
     """The arguments of the copy's regions called `name`, in page order."""
-    token, html = copy[:TOKEN_LENGTH], copy[TOKEN_LENGTH:]
+    token, html = _split(copy)
     return re.findall(rf"@@{token}:{re.escape(name)}:([^@]*)@@", html)
 
 
 def serve(request, copy: str, own: Own) -> HttpResponse:
-    token, html = copy[:TOKEN_LENGTH], copy[TOKEN_LENGTH:]
+    token, html = _split(copy)
 
     def region(match) -> str:
         name, arg, default = match.groups()
@@ -136,8 +141,8 @@ def _confirm(request, name: str) -> str | None:
 def region(request, copy: str, key: str, template: str, **context) -> str:
     """A region of `copy` as `template` renders it with `context`, which `key` names
     (everything in it but the request's path, which the copy's key names). Rendered
-    with the copy's value marks, and kept by this process while the copy lives."""
-    token = copy[:TOKEN_LENGTH]
+    with the copy's value marks, and kept by this process as long as a copy lives."""
+    token, _ = _split(copy)
     key = f"{token}:{hashlib.md5(key.encode(), usedforsecurity=False).hexdigest()}"
     kept = caches["regions"]
     html = kept.get(key)
