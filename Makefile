@@ -7,14 +7,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 CHROMIUM := /usr/bin/chromium
+# The Nu HTML Checker (npm's vnu-jar), run on Java by e2e/test_html_validity.py.
+VNU_VERSION := 26.9.27
+VNU_JAR := var/tools/vnu-$(VNU_VERSION).jar
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install run serve test bench faults lint format messages clean
+.PHONY: help install run serve test test-fast test-tools bench faults lint format messages clean
 
 help:
 	@echo "make run     install, migrate, create demo accounts, serve http://$(HOST):$(PORT) (DEBUG on) with the task worker"
-	@echo "make test    install, make sure a Chromium is there, run every test (unit + e2e)"
+	@echo "make test    install, make sure Chromium and Java are there, run every test (unit + e2e)"
+	@echo "make test-fast  the same without the tests marked slow (CI runs everything)"
 	@echo "make serve   production-like: DEBUG off, collectstatic, gunicorn + whitenoise, email worker"
 	@echo "make bench   benchmark against a Django ceiling (needs wrk; add DATABASE_URL and REDIS_URL for PostgreSQL + Redis)"
 	@echo "make faults  throughput with Redis frozen and under an upload flood, as ratios (needs wrk and redis-server; DATABASE_URL for PostgreSQL)"
@@ -57,10 +61,32 @@ serve: install var/secret_key
 	if [ "$$TASKS_BACKEND" = database ]; then $(MANAGE) db_worker & trap "kill $$! 2>/dev/null" EXIT; fi && \
 	$(BIN)/gunicorn --pythonpath site wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
-test: install
-	@if [ -x $(CHROMIUM) ]; then echo "Browser tests use $(CHROMIUM)"; \
-	else $(BIN)/python -m playwright install chromium; fi
-	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+# What the tests need from the system: Debian's Chromium (Playwright can't download a
+# browser here), Java and npm for the HTML checker. As root they're installed;
+# otherwise one line says what to install.
+MISSING = $(strip $(if $(wildcard $(CHROMIUM)),,chromium) \
+	$(if $(shell command -v java),,default-jre-headless) $(if $(shell command -v npm),,npm))
+
+test-tools:
+	@if [ -n "$(MISSING)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "== installing $(MISSING)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(MISSING) >/dev/null; \
+	  else echo "make test needs $(MISSING): run 'sudo apt-get install $(MISSING)'" >&2; exit 1; fi; \
+	fi
+	@$(MAKE) --no-print-directory $(VNU_JAR)
+
+$(VNU_JAR):
+	@mkdir -p var/tools && work=$$(mktemp -d) && \
+	  (cd $$work && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null && \
+	   tar -xzf vnu-jar-$(VNU_VERSION).tgz package/build/dist/vnu.jar) && \
+	  mv $$work/package/build/dist/vnu.jar $@ && rm -rf $$work
+
+test: install test-tools
+	EMS_VNU_JAR=$(VNU_JAR) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: install test-tools
+	EMS_VNU_JAR=$(VNU_JAR) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
 
 bench: install
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk" >&2; exit 1; }

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from events.emails import subject
 from events.models import EmailDelivery
+from site_url import absolute
 
 from . import confirmation
 
@@ -69,7 +70,7 @@ def account_message(delivery: EmailDelivery) -> EmailMultiAlternatives | None:
                     % {"email": user.pending_email or user.email},
                     _("If that wasn't you, reset your password now; that also stops the change."),
                 ],
-                "action": (_("Reset my password"), _absolute(reverse("accounts:password_reset"))),
+                "action": (_("Reset my password"), absolute(reverse("accounts:password_reset"))),
             },
         )
     return _message(
@@ -84,7 +85,7 @@ def account_message(delivery: EmailDelivery) -> EmailMultiAlternatives | None:
                 ),
                 _("Log in, or reset your password if you've forgotten it."),
             ],
-            "action": (_("Log in"), _absolute(reverse("accounts:login"))),
+            "action": (_("Log in"), absolute(reverse("accounts:login"))),
         },
     )
 
@@ -120,8 +121,4 @@ def _message(to: str, title: str, context: dict) -> EmailMultiAlternatives:
 
 def _confirm_url(user, email: str) -> str:
     link = confirmation.token(user, email)
-    return _absolute(reverse("accounts:confirm_email", kwargs={"token": link}))
-
-
-def _absolute(path: str) -> str:
-    return settings.SITE_URL + path
+    return absolute(reverse("accounts:confirm_email", kwargs={"token": link}))

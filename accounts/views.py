@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
@@ -17,7 +19,9 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 from django.views.generic import CreateView, TemplateView, UpdateView
 
+from events import intents
 from events.views.mixins import back_to
+from events.views.registration import finish_intent
 
 from . import confirmation, throttle
 from .forms import LoginForm, PasswordResetForm, ProfileForm, SignUpForm
@@ -29,9 +33,33 @@ User = get_user_model()
 SIGNUP_EMAIL = "accounts:signup-email"
 AFTER_CONFIRM = "accounts:after-confirm"
 MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# A sign-up's Register click (events.intents), kept until the address is confirmed.
+SIGNUP_INTENT = "accounts:signup-intent"
 
 
-class SignUpView(auth_views.RedirectURLMixin, CreateView):
+class IntentMixin:
+    """The Register click a visitor came from (events.intents): named on the login and
+    sign-up pages, and carried between them with `next`."""
+
+    def intent(self) -> tuple[str, object]:
+        """The intent's token and its event, or ("", None) if there is no valid one."""
+        data = self.request.POST if self.request.method == "POST" else self.request.GET
+        value = data.get(intents.PARAM, "")
+        event = intents.event_for(value)
+        return (value, event) if event else ("", None)
+
+    def get_context_data(self, **kwargs):
+        value, event = self.intent()
+        query = {"next": self.get_redirect_url(), intents.PARAM: value}
+        return super().get_context_data(
+            intent=value,
+            intent_event=event,
+            auth_query=urlencode({name: v for name, v in query.items() if v}, safe="/"),
+            **kwargs,
+        )
+
+
+class SignUpView(IntentMixin, auth_views.RedirectURLMixin, CreateView):
     """A new address gets an account and a link to confirm it; an address that has one
     gets an email saying so. The visitor sees the same page, after the same work, either
     way, so sign-up never tells whether an address has an account."""
@@ -62,6 +90,7 @@ class SignUpView(auth_views.RedirectURLMixin, CreateView):
             confirmation.signed_up_again(existing)
         self.request.session[SIGNUP_EMAIL] = email
         self.request.session[AFTER_CONFIRM] = self.get_success_url()
+        self.request.session[SIGNUP_INTENT] = {"email": email, "token": self.intent()[0]}
         return redirect("accounts:signup_sent")
 
     def get_form_kwargs(self):
@@ -97,12 +126,16 @@ class ConfirmEmailView(TemplateView):
         except confirmation.LinkInvalid as exc:
             return self.render_to_response({"error": exc.message}, status=400)
         after = request.session.get(AFTER_CONFIRM) or settings.LOGIN_REDIRECT_URL
+        # Only for the account that signed up in this browser, not whichever confirms next.
+        intent = request.session.pop(SIGNUP_INTENT, None) or {}
+        mine = intent.get("email", "").lower() == user.email.lower()
+        event = intents.event_for(intent.get("token")) if mine else None
         login(request, user, backend=MODEL_BACKEND)
         messages.success(
             request,
             _("Your email address is confirmed. Welcome, %(name)s!") % {"name": user.display_name},
         )
-        response = redirect(after)
+        response = redirect(finish_intent(request, event) if event else after)
         throttle.remember_browser(response, user.email)
         return response
 
@@ -125,7 +158,7 @@ class SendConfirmationView(LoginRequiredMixin, View):
         return back_to(request, reverse("accounts:profile"))
 
 
-class LoginView(auth_views.LoginView):
+class LoginView(IntentMixin, auth_views.LoginView):
     authentication_form = LoginForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
@@ -134,6 +167,8 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         user = form.get_user()
         messages.success(self.request, _("Welcome back, %(name)s.") % {"name": user.display_name})
+        if event := self.intent()[1]:
+            response = redirect(finish_intent(self.request, event))
         # This browser may sign in to this account even while someone else's guesses
         # have it throttled (accounts.throttle).
         throttle.remember_browser(response, user.email)

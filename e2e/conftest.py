@@ -1,13 +1,17 @@
 """Browser journeys run against pytest-django's live_server in headless Chromium.
 
-Debian's /usr/bin/chromium is used when present (Playwright cannot download a
-browser here); elsewhere `make test` runs `playwright install chromium` first.
+Debian's /usr/bin/chromium is used when present: Playwright cannot download a browser
+here, so `make test` installs Debian's as root, or says to. Elsewhere Playwright's own
+Chromium is used (`.venv/bin/playwright install chromium`).
 """
 
+import contextlib
 import re
 from pathlib import Path
 
 import pytest
+from axe_playwright_python.base import AXE_SCRIPT
+from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import make_user, password  # noqa: F401  (shared fixtures)
 
@@ -41,14 +45,61 @@ def browser_type_launch_args(browser_type_launch_args):
     return args
 
 
+def pytest_collection_modifyitems(config, items):
+    """Against a deployed EMS (--base-url) only the journeys on its demo accounts can
+    run: the others make their own data in the test database."""
+    if not config.getoption("base_url", None):
+        return
+    kept = [item for item in items if item.get_closest_marker("deployed")]
+    config.hook.pytest_deselected(items=[item for item in items if item not in kept])
+    items[:] = kept
+
+
 @pytest.fixture(scope="session")
-def base_url(live_server):
-    return live_server.url
+def base_url(pytestconfig, live_server):
+    """The site under test: a deployed one given by --base-url, else the test server.
+    (Asking for live_server here also gives each test a database it can see.)"""
+    return pytestconfig.getoption("base_url", None) or live_server.url
+
+
+# axe-core checks every page state a journey visits: each load, and each htmx swap once
+# the page settles. Serious and critical violations are reported as console errors,
+# which fail the test. Injected by the test browser only: the site's CSP stays strict.
+CHECK_ACCESSIBILITY = """
+(() => {
+  let queue = Promise.resolve();
+  let timer = null;
+  // Once fades have ended: half-transparent text would read as low contrast.
+  const still = () =>
+    Promise.all(document.getAnimations().map((a) => a.finished.catch(() => {})));
+  const run = () => axe.run(document, { resultTypes: ["violations"] });
+  const why = (node) => node.any.concat(node.all).map((check) => check.message).join("; ");
+  const check = (when) => {
+    queue = queue.then(still).then(run).then((results) => {
+      for (const found of results.violations) {
+        if (found.impact !== "serious" && found.impact !== "critical") continue;
+        const where = found.nodes
+          .map((node) => `${node.target.join(" ")} (${why(node)})`)
+          .join(", ");
+        console.error(`axe: ${found.id} (${found.impact}) ${when} ${location.pathname}: ${where}`);
+      }
+    }, (error) => console.error(`axe could not run: ${error}`));
+  };
+  addEventListener("load", () => check("on loading"));
+  document.addEventListener("htmx:afterSettle", () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => check("after a swap on"), 50);
+  });
+  const settled = () => new Promise((done) => setTimeout(done, 60));
+  window.__accessibilityChecked = () => settled().then(() => queue);
+})();
+"""
 
 
 @pytest.fixture
 def page(page):
-    """The page, failing the test on any console error, uncaught exception or CSP violation."""
+    """The page, failing the test on any console error, uncaught exception, CSP violation
+    or serious accessibility problem (axe-core) in any state it was in."""
     errors = []
 
     def on_console(message):
@@ -59,7 +110,14 @@ def page(page):
     page.on("console", on_console)
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.add_init_script(REPORT_CSP_VIOLATIONS)
+    page.add_init_script(AXE_SCRIPT + ";" + CHECK_ACCESSIBILITY)
+    # No fades: axe would catch a toast half-transparent, between two checks.
+    page.emulate_media(reduced_motion="reduce")
     yield page
+    # A page navigating away at the end takes its pending checks with it.
+    if not page.is_closed() and page.url.startswith("http"):
+        with contextlib.suppress(PlaywrightError):
+            page.evaluate("window.__accessibilityChecked && window.__accessibilityChecked()")
     assert errors == [], f"Browser reported errors: {errors}"
 
 

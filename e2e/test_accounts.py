@@ -63,7 +63,7 @@ def test_toasts_can_be_dismissed(page: Page, make_user):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
 
-    toast = page.get_by_role("status").get_by_text("Welcome back, Ada.")
+    toast = page.locator("#messages .toast").filter(has_text="Welcome back, Ada.")
     expect(toast).to_be_visible()
     page.get_by_role("button", name="Dismiss").click()
     expect(toast).to_have_count(0)

@@ -2,7 +2,7 @@
 registration email, an event's public file, and each person's private feed."""
 
 from datetime import UTC, timedelta
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.utils import timezone
@@ -11,6 +11,8 @@ from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 from icalendar.prop import vDuration
 
+from site_url import absolute, host
+
 from .models import ACTIVE, Event, Registration
 
 ZONE_RULES_SPAN = timedelta(days=366)
@@ -18,13 +20,9 @@ ZONE_RULES_SPAN = timedelta(days=366)
 FEED_REFRESH = timedelta(hours=1)
 
 
-def _host() -> str:
-    return urlsplit(settings.SITE_URL).hostname
-
-
 def registration_uid(registration: Registration) -> str:
     """Stable per registration, so calendar apps update the same entry."""
-    return f"registration-{registration.pk}@{_host()}"
+    return f"registration-{registration.pk}@{host()}"
 
 
 def _calendar(method: str | None = None) -> Calendar:
@@ -39,7 +37,7 @@ def _calendar(method: str | None = None) -> Calendar:
 def _entry(event: Event, *, uid: str, status: str, online_link: bool, sequence=None, summary=""):
     """One VEVENT. Without `online_link`, an online event's location is just "Online":
     the link is for those who have a seat."""
-    url = settings.SITE_URL + event.get_absolute_url()
+    url = absolute(event.get_absolute_url())
     entry = CalendarEvent()
     entry.add("uid", uid)
     if sequence is not None:
@@ -93,7 +91,7 @@ def event_ics(event: Event) -> bytes:
     calendar = _calendar("PUBLISH")
     status = "CANCELLED" if event.is_cancelled else "CONFIRMED"
     calendar.add_component(
-        _entry(event, uid=f"event-{event.pk}@{_host()}", status=status, online_link=False)
+        _entry(event, uid=f"event-{event.pk}@{host()}", status=status, online_link=False)
     )
     return _with_zones(calendar, [event])
 
@@ -117,7 +115,7 @@ def feed_ics(user, registrations: list[Registration]) -> bytes:
         # and LAST-MODIFIED says which version is newer.
         entry = _entry(
             event,
-            uid=f"event-{event.pk}-{user.pk}@{_host()}",
+            uid=f"event-{event.pk}-{user.pk}@{host()}",
             status=status,
             online_link=registration.is_confirmed and not event.is_cancelled,
             summary=summary,
@@ -146,7 +144,7 @@ def web_calendar_links(event: Event) -> dict[str, str]:
     new-event form filled in. No online link: these go to anyone."""
     utc = "%Y%m%dT%H%M%SZ"
     start, end = event.starts_at.astimezone(UTC), event.ends_at.astimezone(UTC)
-    details = f"{settings.SITE_URL}{event.get_absolute_url()}"
+    details = absolute(event.get_absolute_url())
     google = {
         "action": "TEMPLATE",
         "text": event.title,

@@ -13,6 +13,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy
 
+from site_url import absolute
+
 from .calendar import registration_ics
 from .links import cant_make_it_url
 from .models import ACTIVE, EmailDelivery, Registration
@@ -130,7 +132,7 @@ def _about(registration: Registration) -> dict:
         "user": registration.user,
         # Times show in the event's zone, and in the recipient's if their profile has one.
         "viewer_zone": registration.user.time_zone,
-        "event_url": settings.SITE_URL + event.get_absolute_url(),
+        "event_url": absolute(event.get_absolute_url()),
         "cant_make_it_url": cant_make_it_url(registration) if can_leave else "",
         "site_name": settings.SITE_NAME,
     }

@@ -147,12 +147,14 @@ class EventForm(forms.ModelForm):
             "first_reminder_hours",
             "second_reminder_hours",
             "visibility",
+            "shows_going",
         ]
         # The rest take the models' translated verbose names.
         labels = {
             "is_online": gettext_lazy("This is an online event"),
             "waitlist_enabled": gettext_lazy("Offer a waitlist"),
             "requires_approval": gettext_lazy("Require approval"),
+            "shows_going": gettext_lazy("Show how many people are going"),
         }
         help_texts = {
             "waitlist_enabled": gettext_lazy(
@@ -161,6 +163,9 @@ class EventForm(forms.ModelForm):
             "requires_approval": gettext_lazy(
                 "Registering sends you a request that holds no seat; you approve or decline "
                 "each one from the attendee list."
+            ),
+            "shows_going": gettext_lazy(
+                "The event page says how many have a seat, guests included."
             ),
             "visibility": gettext_lazy(
                 "An unlisted event is left out of the catalogue, search, the API's list and "

@@ -6,9 +6,10 @@ nothing, and only until the event starts: services.cancel_registration checks th
 under the event's lock, as for any cancellation.
 """
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
+
+from site_url import absolute
 
 from .models import Registration
 
@@ -21,7 +22,7 @@ class BadLink(Exception):
 
 def cant_make_it_url(registration: Registration) -> str:
     token = signing.dumps(registration.pk, salt=CANT_MAKE_IT)
-    return settings.SITE_URL + reverse("events:cant-make-it", kwargs={"token": token})
+    return absolute(reverse("events:cant-make-it", kwargs={"token": token}))
 
 
 def registration_for(token: str) -> Registration:

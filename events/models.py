@@ -216,6 +216,8 @@ class Event(EventRules, models.Model):
         choices=Visibility.choices,
         default=Visibility.PUBLIC,
     )
+    # Off unless the organizer chooses: a small crowd may rather not be counted.
+    shows_going = models.BooleanField(gettext_lazy("shows how many are going"), default=False)
     cancellation_reason = MultiLineTextField(
         gettext_lazy("cancellation reason"), max_length=REASON_MAX, blank=True, editable=False
     )
@@ -370,6 +372,16 @@ class RegistrationQuerySet(models.QuerySet):
             checked_in=people(confirmed & Q(checked_in_at__isnull=False)),
             given_back=people(given_back),
             refilled=people(confirmed & Q(promoted_at__isnull=False)),
+        )
+
+    def released_by(self, event) -> dict[str, int]:
+        """Who held a place when `event` was cancelled, in people: {"seated": 3,
+        "waiting": 1}, waiting meaning on the waitlist or awaiting approval. The
+        cancellation stamps their rows with its own time (services.cancel_event)."""
+        rows = self.filter(status=RegistrationStatus.CANCELLED, cancelled_at=event.cancelled_at)
+        return rows.aggregate(
+            seated=people(Q(confirmed_at__isnull=False)),
+            waiting=people(Q(confirmed_at__isnull=True)),
         )
 
     def audience(self, audience: str):

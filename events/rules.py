@@ -26,7 +26,14 @@ REMINDER_FIELDS = frozenset({"first_reminder_hours", "second_reminder_hours"})
 # Once an event has started, when, where, seats and reminders are history; words and
 # pictures may still be fixed.
 FROZEN_ONCE_STARTED = NOTIFY_FIELDS | SEAT_FIELDS | REMINDER_FIELDS
-EDITABLE_FIELDS = FROZEN_ONCE_STARTED | {"title", "description", "category", "poster", "visibility"}
+EDITABLE_FIELDS = FROZEN_ONCE_STARTED | {
+    "title",
+    "description",
+    "category",
+    "poster",
+    "visibility",
+    "shows_going",
+}
 
 
 class EventRules:

@@ -13,6 +13,15 @@ class Section(NamedTuple):
     label: str  # lazy: translated when shown
     fields: tuple[str, ...]
 
+    @property
+    def is_fact(self) -> bool:
+        """Shown as a term and its description in the event's facts (a <dl>), where its
+        Edit button and its form must sit inside the <dd>."""
+        return self.name in FACTS
+
+
+FACTS = {"when", "where"}
+
 
 SECTIONS = {
     section.name: section
@@ -49,7 +58,7 @@ SECTIONS = {
         Section(
             "visibility",
             pgettext_lazy("the part an Edit button edits", "visibility"),
-            ("visibility",),
+            ("visibility", "shows_going"),
         ),
         Section("poster", pgettext_lazy("the part an Edit button edits", "poster"), ("poster",)),
     )

@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
 
+from site_url import absolute
+
 from . import calendar
 from .models import ACTIVE, EmailDelivery, Event, Message, Registration, audience_condition
 from .sections import locked_sections
@@ -135,6 +137,13 @@ def management(user, event: Event) -> dict:
     Which status changes it offers, manage_panel.html asks the event's rules."""
     if not event.can_be_managed_by(user):
         return {"can_edit": False}
+    if event.is_cancelled:
+        # Seats are all free again; what matters is who lost theirs.
+        return {
+            "can_edit": True,
+            "locked_sections": locked_sections(event),
+            "released": event.registrations.released_by(event),
+        }
     return {
         "can_edit": True,
         "locked_sections": locked_sections(event),
@@ -317,7 +326,7 @@ def calendar_feed(user) -> CalendarFeed | None:
     if not user.calendar_token:
         return None
     path = reverse("calendar-feed", kwargs={"token": user.calendar_token})
-    return CalendarFeed(settings.SITE_URL + path)
+    return CalendarFeed(absolute(path))
 
 
 def audience_counts(event: Event) -> dict[str, int]:

@@ -2,23 +2,18 @@
 JSON-LD (https://schema.org/Event) and the Open Graph and Twitter card tags' values."""
 
 import json
-from urllib.parse import urljoin
 
-from django.conf import settings
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+
+from site_url import absolute
 
 from .models import Event
 
 SCHEMA = "https://schema.org/"
 # The characters that could end the <script> or start markup, as JSON escapes.
 SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
-
-
-def absolute(path: str) -> str:
-    """A URL on this site, or a storage URL that is absolute already."""
-    return urljoin(settings.SITE_URL + "/", path)
 
 
 def summary(event: Event) -> str:

@@ -79,6 +79,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_NAME = os.environ.get("EMS_SITE_NAME", "EMS")
 # Absolute links in emails and calendar files, which have no request to build them from.
 SITE_URL = os.environ.get("EMS_SITE_URL", "http://localhost:8000").rstrip("/")
+# Where people report a problem with the site, such as an accessibility barrier.
+CONTACT_EMAIL = os.environ.get("EMS_CONTACT_EMAIL", "")
 
 INSTALLED_APPS = [
     "accounts",

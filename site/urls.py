@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
-from django.views.generic import RedirectView
+from django.views.generic import RedirectView, TemplateView
 from django.views.static import serve
 
 from accounts.views import LanguageView
@@ -20,6 +20,11 @@ urlpatterns = [
     path("api/", include((api_urlpatterns, "api"))),
     path("accounts/", include("accounts.urls")),
     path("language/<str:code>/", LanguageView.as_view(), name="language"),
+    path(
+        "accessibility/",
+        TemplateView.as_view(template_name="accessibility.html"),
+        name="accessibility",
+    ),
     path("admin/", admin.site.urls),
     path(
         "favicon.ico",

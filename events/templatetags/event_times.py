@@ -24,6 +24,12 @@ def event_when(context, event, whole=True) -> times.When:
 
 
 @register.filter
+def machine_time(at) -> str:
+    """An instant for <time datetime>: to the second, as HTML's date-time allows."""
+    return at.isoformat(timespec="seconds") if at else ""
+
+
+@register.filter
 def event_stamp(at, event) -> str:
     """Any instant about an event (registered, checked in) on the event's clock:
     "Fri 6 Mar, 19:03 CET"."""

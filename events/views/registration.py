@@ -199,6 +199,22 @@ class EditRegistrationView(RegistrationActionView):
         return place.registration.event, place
 
 
+def finish_intent(request, event: Event) -> str:
+    """Register the person who has just logged in, or confirmed their address, for
+    `event`, as their click on Register asked (events.intents), with its toast. Returns
+    where to go next: the event, or its short form when it asks about guests or questions."""
+    if selectors.place(request.user, event) is None:
+        if event.asks_before_registering and not event.joining_refused:
+            return reverse("events:register", kwargs={"slug": event.slug})
+        try:
+            place = services.register(user=request.user, event=event)
+        except services.ServiceError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, registered_message(place))
+    return event.get_absolute_url()
+
+
 def registered_message(place: selectors.Place) -> str:
     if place.is_confirmed:
         return str(CONFIRMED)

@@ -3,18 +3,67 @@
 (function () {
   "use strict";
 
-  const TOAST_MS = 6000;
+  // htmx's settings, here rather than in a <meta name="htmx-config"> (a name HTML
+  // doesn't register): this runs after htmx loads and before it starts, on
+  // DOMContentLoaded. No indicator <style> injection and no eval, so the strict CSP
+  // holds. No history snapshots: Back/Forward fetch the full page, so forms always
+  // match the results and no personal page is kept in localStorage. A 409 (full,
+  // closed) or 422 still swaps in what the server sent.
+  Object.assign(htmx.config, {
+    includeIndicatorStyles: false,
+    allowEval: false,
+    allowScriptTags: false,
+    historyCacheSize: 0,
+    responseHandling: [
+      { code: "204", swap: false },
+      { code: "[23]..", swap: true },
+      { code: "409", swap: true, error: false },
+      { code: "422", swap: true, error: false },
+      { code: "[45]..", swap: false, error: true },
+    ],
+  });
+
+  // A toast stays at least this long, longer for long texts (about 15 characters a
+  // second), and never goes while the pointer or focus is on it (WCAG 2.2.1).
+  const TOAST_MS = 8000;
+  const TOAST_MS_PER_CHAR = 70;
+  // At most this many at once: a new one sends the oldest away.
+  const TOASTS_SHOWN = 2;
 
   function region() {
     return document.getElementById("messages");
   }
 
   function dismiss(toast) {
+    if (toast.classList.contains("is-leaving")) return;
     toast.classList.add("is-leaving");
     setTimeout(() => toast.remove(), 200);
   }
 
-  // Errors stay until closed; everything else fades after a few seconds.
+  // Screen readers hear each message once, from #announcer, never the × button.
+  function announce(text) {
+    const line = document.createElement("p");
+    line.textContent = text;
+    document.getElementById("announcer").append(line);
+    setTimeout(() => line.remove(), 30000);
+  }
+
+  function autoDismiss(toast) {
+    const wait = Math.max(TOAST_MS, toast.textContent.length * TOAST_MS_PER_CHAR);
+    let timer = setTimeout(() => dismiss(toast), wait);
+    const hold = () => clearTimeout(timer);
+    const resume = () => {
+      if (toast.matches(":hover") || toast.contains(document.activeElement)) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => dismiss(toast), wait / 2);
+    };
+    toast.addEventListener("mouseenter", hold);
+    toast.addEventListener("focusin", hold);
+    toast.addEventListener("mouseleave", resume);
+    toast.addEventListener("focusout", resume);
+  }
+
+  // Errors stay until closed; everything else goes by itself.
   function enhance(toast) {
     if (toast.dataset.enhanced) return;
     toast.dataset.enhanced = "1";
@@ -28,26 +77,40 @@
     close.textContent = "×";
     close.addEventListener("click", () => dismiss(toast));
     toast.append(text, close);
-    if (!toast.classList.contains("toast-error")) {
-      setTimeout(() => dismiss(toast), TOAST_MS);
-    }
+    if (!toast.classList.contains("toast-error")) autoDismiss(toast);
+    announce(text.textContent);
+    const shown = [...region().querySelectorAll(".toast:not(.is-leaving)")];
+    shown.slice(0, -TOASTS_SHOWN).forEach(dismiss);
   }
 
-  function showToast(text, level) {
+  // `topic`: what the toast is about, the part of the page its request replaced. A new
+  // toast about the same thing (Register, then Cancel) replaces the old one.
+  function showToast(text, level, topic) {
     const toast = document.createElement("div");
     toast.className = "toast toast-" + (level || "info");
     toast.textContent = text;
+    if (topic) {
+      region().querySelectorAll(".toast").forEach((old) => {
+        if (old.dataset.topic === topic) old.remove();
+      });
+      toast.dataset.topic = topic;
+    }
     region().append(toast);
     enhance(toast);
   }
 
+  // Messages rendered with the page are announced once it has loaded; a live region
+  // is only read out when it changes.
   document.addEventListener("DOMContentLoaded", () => {
-    region().querySelectorAll(".toast").forEach(enhance);
+    setTimeout(() => region().querySelectorAll(".toast").forEach(enhance), 300);
   });
 
-  // Django messages on htmx responses arrive as HX-Trigger: {"messages": {"items": [...]}}.
+  // Django messages on htmx responses arrive as HX-Trigger: {"messages": {"items": [...]}},
+  // fired on the element that made the request.
   document.body.addEventListener("messages", (event) => {
-    for (const item of event.detail.items || []) showToast(item.text, item.level);
+    const source = event.target.closest && event.target.closest("[hx-target]");
+    const topic = source ? source.getAttribute("hx-target") : "";
+    for (const item of event.detail.items || []) showToast(item.text, item.level, topic);
   });
 
   // The browser's time zone, kept in the tz cookie so the server can show event times
@@ -93,6 +156,16 @@
     }
   });
 
+  // "Filters (n)" counts the folded filters in use as they change, as the server does
+  // for the page it sends (EventFilter.in_use).
+  document.addEventListener("change", (event) => {
+    const folded = event.target.closest && event.target.closest(".more-filters");
+    if (!folded) return;
+    const fields = [...folded.querySelectorAll("[data-counted] select, [data-counted] input")];
+    const used = fields.filter((field) => (field.type === "checkbox" ? field.checked : field.value !== "")).length;
+    folded.querySelector("[data-in-use]").textContent = used ? ` (${used})` : "";
+  });
+
   document.body.addEventListener("htmx:responseError", (event) => {
     const xhr = event.detail.xhr;
     if (xhr.getResponseHeader("HX-Trigger")) return;
@@ -103,10 +176,11 @@
     showToast(region().dataset.offline, "error");
   });
 
-  // A swap that replaces the focused control (Register, a form's Cancel or Save) would
-  // drop focus to the page's start. Move it into what came instead: its [autofocus]
-  // control if any, else its status line, else its first control.
+  // A swap that replaces the focused control (Register, Check in, a form's Cancel or
+  // Save) would drop focus to the page's start. Move it into what came instead: its
+  // [autofocus] control if any, else its status line or heading, else its first control.
   // Noted when the request is made: hx-disabled-elt then takes focus off the button.
+  const CONTROLS = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), select:not([disabled]), textarea:not([disabled]), summary";
   let focusedSwap = null;
   document.body.addEventListener("htmx:configRequest", (event) => {
     const target = event.detail.target;
@@ -116,8 +190,51 @@
     const swapped = focusedSwap && document.getElementById(focusedSwap);
     focusedSwap = null;
     if (!swapped || swapped.contains(document.activeElement)) return;
-    const next = swapped.querySelector("[autofocus], [tabindex='-1'], a[href], button, input, select");
+    const next = swapped.querySelector("[autofocus]") || swapped.querySelector("[tabindex='-1']")
+      || [...swapped.querySelectorAll(CONTROLS)].find((control) => control.getClientRects().length);
     if (next) next.focus();
+  });
+
+  // On a phone, the event page's action bar (inside #registration-panel) shows while
+  // less than SEEN of the panel itself is on screen, so the action is always at hand.
+  const PHONE = window.matchMedia("(max-width: 600px)");
+  const SEEN = 0.6;
+  const panelWatch = "IntersectionObserver" in window && new IntersectionObserver((entries) => {
+    for (const entry of entries) {
+      const bar = entry.target.querySelector("[data-action-bar]");
+      if (bar) bar.hidden = entry.intersectionRatio >= SEEN || !PHONE.matches;
+    }
+  }, { threshold: [0, SEEN] });
+
+  function watchPanel() {
+    const panel = document.getElementById("registration-panel");
+    if (!panelWatch) return;
+    panelWatch.disconnect();
+    if (panel) panelWatch.observe(panel);
+  }
+
+  document.addEventListener("DOMContentLoaded", watchPanel);
+  document.body.addEventListener("htmx:load", watchPanel);
+  PHONE.addEventListener("change", watchPanel);
+
+  // Share: the system's share sheet where there is one (phones), else copy the link.
+  const canShare = Boolean(navigator.share || (navigator.clipboard && window.isSecureContext));
+  function enhanceShare(root) {
+    root.querySelectorAll("[data-share]").forEach((button) => { button.hidden = !canShare; });
+  }
+  document.addEventListener("DOMContentLoaded", () => enhanceShare(document));
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest && event.target.closest("[data-share]");
+    if (!button) return;
+    const url = new URL(button.dataset.url, location.href).href;
+    if (navigator.share) {
+      navigator.share({ title: document.title, url }).catch(() => {});
+      return;
+    }
+    navigator.clipboard.writeText(url).then(
+      () => showToast(button.dataset.copied, "success", "share"),
+      () => showToast(button.dataset.notCopied, "error", "share"),
+    );
   });
 
   // The guest form shows a name field per guest chosen. Hidden fields are disabled,

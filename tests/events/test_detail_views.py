@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.test import override_settings
 
@@ -94,3 +96,75 @@ def test_pages_render_when_redis_is_down(client, settings):
     with override_settings(CACHES=dead_redis):
         assert "Still here" in client.get("/events/").content.decode()
         assert "Still here" in client.get(event.get_absolute_url()).content.decode()
+
+
+def test_after_cancelling_the_manage_panel_says_who_lost_a_place(client):
+    from events import services
+
+    event = EventFactory(capacity=3, guests_allowed=1, waitlist_enabled=True)
+    services.register(user=UserFactory(), event=event, guests=1)
+    services.register(user=UserFactory(), event=event)
+    services.register(user=UserFactory(), event=event)  # waitlisted: one seat left for two
+    left = UserFactory()
+    services.register(user=left, event=event)
+    services.cancel_registration(user=left, event=event)
+    services.cancel_event(event=event, reason="The venue flooded.")
+    client.force_login(event.organizer)
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert "<strong>3 people</strong> had seats when the event was cancelled." in html
+    assert "1 more was waiting for one." in html
+    assert "Each was emailed the cancellation and a calendar update." in html
+    assert "seats taken" not in html
+
+
+def test_an_in_person_venue_links_to_openstreetmap_and_an_online_one_does_not(client):
+    event = EventFactory(venue="Café Kranzler", city="Berlin")
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert 'href="https://www.openstreetmap.org/search?query=Caf%C3%A9+Kranzler%2C+Berlin"' in html
+    online = EventFactory(
+        is_online=True, venue="", city="", online_url="https://meet.example.com/x"
+    )
+    assert "openstreetmap" not in client.get(online.get_absolute_url()).content.decode()
+
+
+def test_how_many_are_going_shows_only_where_the_organizer_allows(client):
+    from events import services
+
+    quiet = EventFactory(capacity=10)
+    shown = EventFactory(capacity=10, shows_going=True)
+    for event in (quiet, shown):
+        services.register(user=UserFactory(), event=event)
+        services.register(user=UserFactory(), event=event)
+    assert 'class="going"' not in client.get(quiet.get_absolute_url()).content.decode()
+    assert (
+        '<span class="going">2 going</span>'
+        in client.get(shown.get_absolute_url()).content.decode()
+    )
+    assert (
+        '<span class="going">'
+        not in client.get(EventFactory(shows_going=True).get_absolute_url()).content.decode()
+    )
+
+
+def test_the_share_button_waits_for_javascript_and_carries_the_events_address(client):
+    event = EventFactory()
+    html = client.get(event.get_absolute_url()).content.decode()
+    assert re.search(
+        rf'<button type="button"[^>]* hidden data-share [^>]*data-url="{event.get_absolute_url()}"',
+        html,
+    )
+
+
+def test_the_organizers_edit_buttons_and_forms_sit_inside_the_facts_terms(client):
+    event = EventFactory()
+    client.force_login(event.organizer)
+    html = client.get(event.get_absolute_url()).content.decode()
+    facts = re.search(r'<dl class="event-facts">(.*?)</dl>', html, re.S).group(1)
+    outside = re.sub(r"<dd>.*?</dd>|<dt>.*?</dt>", "", facts, flags=re.S)
+    assert "<a" not in outside and "<form" not in outside
+    form = client.get(f"/events/{event.slug}/edit/when/", headers={"HX-Request": "true"})
+    assert re.search(r"<dt>Date and time</dt><dd>\s*<form", form.content.decode())
+    title = client.get(f"/events/{event.slug}/edit/title/", headers={"HX-Request": "true"})
+    assert (
+        f'<h1 id="event-title" class="visually-hidden">{event.title}</h1>' in title.content.decode()
+    )

@@ -186,3 +186,28 @@ def test_no_way_out_once_the_event_has_started():
     registration = make_registration()
     registration.event.starts_at = datetime(2020, 1, 1, tzinfo=UTC)
     assert "cant-make-it" not in registration_message(registration, "reminder").body
+
+
+@pytest.mark.parametrize("kind", EXPECTED)
+def test_every_link_in_the_email_and_its_calendar_file_is_on_the_site_url(kind, settings):
+    settings.SITE_URL = "https://events.example.com"
+    message = registration_message(make_registration(), kind)
+    parts = [message.body, html(message)]
+    parts += [attachment.content for attachment in message.attachments]
+    links = re.findall(r"https?://[^\s\"'<>]+", "\n".join(str(part) for part in parts))
+    assert links
+    assert all(link.startswith("https://events.example.com/") for link in links), links
+
+
+def test_account_emails_link_to_the_same_site_url(settings):
+    from accounts import emails as account_emails
+
+    settings.SITE_URL = "https://events.example.com"
+    user = UserFactory(email_verified_at=None)
+    kinds = [EmailDelivery.Kind.PASSWORD_RESET, EmailDelivery.Kind.CONFIRM_EMAIL]
+    kinds += [EmailDelivery.Kind.ALREADY_SIGNED_UP]
+    for kind in kinds:
+        message = account_emails.account_message(EmailDelivery(kind=kind, user=user))
+        links = re.findall(r"https?://[^\s\"'<>]+", message.body + html(message))
+        assert links
+        assert all(link.startswith("https://events.example.com/") for link in links), links

@@ -151,3 +151,26 @@ def test_bad_input_is_a_form_error_and_the_other_filters_still_apply(catalogue, 
     filterset, events = results(**params, format="online")
     assert field in filterset.errors
     assert [event.title for event in events] == ["Online Python"]
+
+
+@pytest.mark.parametrize(
+    ("params", "count"),
+    [
+        ({}, 0),
+        ({"q": "jazz", "ordering": "newest"}, 0),  # the search and the sort aren't filters
+        ({"category": "music", "past": "on"}, 2),
+        ({"seats": "on", "when": "week", "format": "online"}, 3),
+        ({"date_from": "not a date", "city": "Lisbon"}, 1),  # an ignored filter isn't in use
+    ],
+)
+def test_filters_in_use_count_what_the_fold_hides(catalogue, params, count):
+    filterset, _ = results(**params)
+    assert filterset.in_use == count
+
+
+def test_the_page_says_how_many_filters_are_folded_away(client, catalogue):
+    html = client.get("/events/?category=music&past=on&q=jazz").content.decode()
+    assert "<summary>Filters<span data-in-use> (2)</span></summary>" in html
+    assert '<details class="more-filters">' in html
+    html = client.get("/events/?date_from=nonsense").content.decode()
+    assert '<details class="more-filters" open>' in html  # the error shows unfolded

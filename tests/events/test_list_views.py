@@ -64,10 +64,11 @@ def test_partial_is_much_smaller_than_the_full_page(client, many_events):
     # The budget is a third. Twelve whitespace-free cards with their
     # register buttons are ~8 KB, so a third would need a ~16 KB page shell; ours
     # is ~7 KB. Measured: 0.58 on the demo data, 0.59 here (0.50 before the card
-    # buttons). This bound catches regressions; the gap is reported.
+    # buttons, 0.62 since a visitor's Register link carries its intent to log in
+    # and register). This bound catches regressions; the gap is reported.
     full = len(client.get(LIST).content)
     partial = len(client.get(LIST, headers=HX).content)
-    assert partial < 0.62 * full, (partial, full)
+    assert partial < 0.63 * full, (partial, full)
 
 
 def test_pagination_keeps_the_filters(client, many_events):

@@ -154,7 +154,8 @@ def test_the_forms_send_visitors_to_log_in_first(client, event):
     assert response.status_code == 302
     assert response["Location"] == f"/accounts/login/?next={quote(url('register', event), '')}"
     page = client.get(event.get_absolute_url()).content.decode()
-    assert f"/accounts/login/?next={url('register', event)}" in page
+    # Logging in from there registers, or opens this form when there are guests to count.
+    assert "/accounts/login/?register=" in page
 
 
 def test_a_form_that_no_longer_applies_shows_the_panel_as_it_is(client, attendee, event):

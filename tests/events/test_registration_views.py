@@ -1,8 +1,11 @@
+import re
+from urllib.parse import unquote
+
 import pytest
 from django.core import mail
 from django.urls import reverse
 
-from events import services
+from events import intents, services
 from events.models import Event
 from tests.factories import EventFactory, UserFactory
 
@@ -224,10 +227,11 @@ def test_cards_show_my_registrations_in_one_query_and_places_in_one_more(
     assert "On the waitlist (#1)" in html
 
 
-def test_anonymous_cards_link_to_log_in_and_back(client):
+def test_anonymous_cards_link_to_log_in_and_register(client):
     event = EventFactory(title="Jazz")
     html = client.get("/events/").content.decode()
-    assert f'href="/accounts/login/?next=/events/{event.slug}/"' in html
+    token = re.search(r'href="/accounts/login/\?register=([^"]+)"', html).group(1)
+    assert intents.event_for(unquote(token)) == event
 
 
 @pytest.mark.parametrize("fragment", ["", "../../settings.py", "event_list.html#card"])

@@ -76,7 +76,7 @@ def test_approve_one_in_place(client, event, django_capture_on_commit_callbacks)
         )
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<section id="attendee-results"')
+    assert html.lstrip().startswith('<div id="attendee-results"')
     assert 'id="attendee-counts"' in html and "<dt>Confirmed</dt><dd>2/3</dd>" in html
     assert toasts(response) == ["1 request approved: they have seats."]
     assert names(html) == []  # the pending tab is empty now

@@ -127,7 +127,7 @@ def test_attendee_search_by_name_or_email_in_page(client, organizer):
     registered(event, "Ann", "Bob")
     response = client.get(attendees_url(event, q="BOB@EXAMPLE"), headers=HX)
     html = response.content.decode()
-    assert html.lstrip().startswith('<section id="attendee-results"')
+    assert html.lstrip().startswith('<div id="attendee-results"')
     assert names(html) == ["Bob"]
     full = client.get(attendees_url(event, q="ann")).content.decode()
     assert "Ann" in full and "bob@example.com" not in full and "<html" in full

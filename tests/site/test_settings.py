@@ -25,6 +25,8 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "events.example.com",
     "CSRF_TRUSTED_ORIGINS": "https://events.example.com",
     "EMAIL_URL": "smtp://mailer:s%40cret@smtp.example.com:587",
+    "EMS_SITE_URL": "https://events.example.com",
+    "EMS_CONTACT_EMAIL": "help@events.example.com",
 }
 
 
@@ -55,6 +57,16 @@ def test_production_settings_pass_check_deploy_without_warnings(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert "System check identified no issues (0 silenced)." in result.stdout
+
+
+@pytest.mark.parametrize("site_url", [None, "http://localhost:8000", "http://127.0.0.1"])
+def test_check_deploy_fails_while_links_would_point_to_localhost(tmp_path, site_url):
+    production = {**PRODUCTION, "EMS_SITE_URL": site_url}
+    env = {name: value for name, value in production.items() if value is not None}
+    result = run(["manage.py", "check", "--deploy"], EMS_VAR_DIR=str(tmp_path), **env)
+    assert result.returncode != 0
+    assert "events.E001" in result.stderr
+    assert "links in emails and calendar files" in result.stderr
 
 
 def test_missing_secret_key_stops_startup_with_a_clear_message():

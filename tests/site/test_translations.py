@@ -36,7 +36,7 @@ REGIONS = [
     r"<style\b.*?</style>",
     r"{%\s*blocktranslate\b.*?{%\s*endblocktranslate\s*%}",
     # Settings for the browser, not text.
-    r"<meta (?:name|property)=\"(?:viewport|htmx-config|robots|og:type|twitter:card)\"[^>]*>",
+    r"<meta (?:name|property)=\"(?:viewport|robots|og:type|twitter:card)\"[^>]*>",
 ]
 TAG_OR_VARIABLE = r"{%.*?%}|{{.*?}}"
 WORD = re.compile(r"[A-Za-zÀ-ÿ]{2,}")

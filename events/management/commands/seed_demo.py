@@ -255,7 +255,7 @@ class Command(BaseCommand):
             title=title,
             slug=f"{slugify(title)}-{n}",
             description=(
-                f"Join us for a {title.lower()} with {organizer.name}.\n\n"
+                f"Join us for {article(title)} {title.lower()} with {organizer.name}.\n\n"
                 "Expect short talks, practical examples and time to meet other people "
                 f"into {topic.lower()}. Bring your questions; drinks and snacks are on us."
             ),
@@ -290,6 +290,11 @@ class Command(BaseCommand):
                 stored.append(default_storage.save(name, ContentFile(buffer.getvalue())))
             names.append(tuple(stored))
         return names
+
+
+def article(phrase: str) -> str:
+    """ "a" or "an" before `phrase`, by its first sound as far as the letter tells."""
+    return "an" if phrase[:1].lower() in "aeiou" else "a"
 
 
 def poster_image(label: str, start: str, end: str, *, seed: int) -> Image.Image:
