@@ -14,6 +14,7 @@ from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import Error as PlaywrightError
 
 from tests.conftest import make_user, password  # noqa: F401  (shared fixtures)
+from tests.factories import UserFactory
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Quiet, reproducible Chromium: no background connections to a network we may not have.
@@ -119,6 +120,12 @@ def page(page):
         with contextlib.suppress(PlaywrightError):
             page.evaluate("window.__accessibilityChecked && window.__accessibilityChecked()")
     assert errors == [], f"Browser reported errors: {errors}"
+
+
+@pytest.fixture
+def attendee(db):
+    """The person most journeys follow."""
+    return UserFactory(email="ada@example.com", name="Ada")
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,5 @@
 """An event that requires approval, from the request to the confirmation email."""
 
-import pytest
 from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
@@ -8,11 +7,6 @@ from events import services
 from tests.factories import EventFactory, UserFactory
 
 from .test_registration import log_in, panel, seats
-
-
-@pytest.fixture
-def attendee(db):
-    return UserFactory(email="ada@example.com", name="Ada")
 
 
 def test_request_approve_and_the_confirmation_email(

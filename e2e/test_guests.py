@@ -3,18 +3,12 @@ smaller party hands its seats to the next party on the waitlist."""
 
 import re
 
-import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from events import services
 from tests.factories import EventFactory, UserFactory
 
 from .test_registration import MARKER, log_in, panel, seats
-
-
-@pytest.fixture
-def attendee(db):
-    return UserFactory(email="ada@example.com", name="Ada")
 
 
 def test_register_with_two_guests_in_place(page: Page, attendee):

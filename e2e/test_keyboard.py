@@ -37,17 +37,14 @@ def focused_text(page: Page) -> str:
     return page.evaluate(f"{FOCUSED}.textContent.trim()")
 
 
-def focus_is_inside(page: Page, selector: str) -> bool:
-    return page.evaluate(f"document.querySelector({selector!r}).contains({FOCUSED})")
+def wait_for_focus_inside(page: Page, selector: str):
+    """Fails unless focus settles inside `selector`: app.js moves it once htmx has
+    settled, a moment after the new content shows."""
+    page.wait_for_function(f"document.querySelector({selector!r}).contains({FOCUSED})")
 
 
 def announced(page: Page) -> list[str]:
     return page.locator("#announcer p").all_text_contents()
-
-
-@pytest.fixture
-def attendee(db):
-    return UserFactory(email="ada@example.com", name="Ada")
 
 
 def test_register_and_cancel_with_the_keyboard(page: Page, attendee):
@@ -61,14 +58,14 @@ def test_register_and_cancel_with_the_keyboard(page: Page, attendee):
     page.keyboard.press("Enter")
     expect(panel(page)).to_contain_text("You're registered.")
     expect(page.locator("#announcer p").last).to_have_text("You're registered. See you there!")
-    assert focus_is_inside(page, "#registration-panel")
+    wait_for_focus_inside(page, "#registration-panel")
     assert "You're registered." in focused_text(page)
 
     page.once("dialog", lambda dialog: dialog.accept())
     tab_to(page, "Cancel registration")
     page.keyboard.press("Enter")
     expect(panel(page)).to_contain_text("Free · 10 seats left")
-    assert focus_is_inside(page, "#registration-panel")
+    wait_for_focus_inside(page, "#registration-panel")
     page.keyboard.press("Tab")
     assert page.evaluate(f"{FOCUSED}.closest('#registration-panel, .event-side') !== null")
 
@@ -88,6 +85,7 @@ def test_join_the_waitlist_with_the_keyboard(page: Page, attendee):
     tab_to(page, "Join the waitlist")
     page.keyboard.press("Enter")
     expect(panel(page)).to_contain_text("You're #1 on the waitlist.")
+    wait_for_focus_inside(page, "#registration-panel")
     assert "#1 on the waitlist" in focused_text(page)
 
 
@@ -98,6 +96,7 @@ def test_register_from_a_card_with_the_keyboard(page: Page, attendee):
     tab_to(page, f"Register: {event.title}")
     page.keyboard.press("Enter")
     expect(results(page)).to_contain_text("You're registered")
+    wait_for_focus_inside(page, f"#card-action-{event.pk}")
     assert focused_text(page) == "✓ You're registered"
 
 
@@ -112,6 +111,7 @@ def test_filter_and_paginate_with_the_keyboard(page: Page, db):
     tab_to(page, "Next →")
     page.keyboard.press("Enter")
     expect(results(page)).to_contain_text("Page 2 of 2")
+    wait_for_focus_inside(page, "#results")
     assert page.evaluate(f"{FOCUSED}.matches('#results h2')")
 
 
@@ -194,3 +194,32 @@ def test_messages_after_a_full_page_load_are_announced_once(page: Page, attendee
     expect(page.locator("#announcer p")).to_have_text(["Welcome back, Ada."])
     expect(page.locator("#messages .toast")).to_contain_text(["Welcome back, Ada."])
     assert re.search("Dismiss", page.locator("#announcer").inner_text()) is None
+
+
+CONTRAST = """
+(element) => {
+  const rgb = (color) => color.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = (color) => {
+    const [r, g, b] = rgb(color).map((v) => {
+      v /= 255;
+      return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  };
+  const style = getComputedStyle(element);
+  const page = getComputedStyle(document.body).backgroundColor;
+  const [a, b] = [lum(style.outlineColor), lum(page)].sort((x, y) => y - x);
+  return { width: parseFloat(style.outlineWidth), ratio: (a + 0.05) / (b + 0.05) };
+}
+"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_focus_ring_is_3_pixels_and_3_to_1_against_the_page(page: Page, db, scheme):
+    page.emulate_media(color_scheme=scheme)
+    page.goto("/events/")
+    for name in ("Search", "Create an event"):
+        tab_to(page, name)
+        ring = page.evaluate_handle(FOCUSED).evaluate(CONTRAST)
+        assert ring["width"] >= 3, (name, ring)
+        assert ring["ratio"] >= 3, (name, ring)

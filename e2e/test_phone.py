@@ -153,3 +153,14 @@ def test_an_invalid_event_form_brings_the_error_summary_into_view(page: Page, db
     expect(summary).to_be_focused()
     box = summary.bounding_box()
     assert 0 <= box["y"] < PHONE["height"]
+
+
+def test_share_copies_the_events_link_where_there_is_no_share_sheet(page: Page, db):
+    event = EventFactory()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.goto(event.get_absolute_url())
+    page.evaluate("navigator.share = undefined")  # a desktop without a share sheet
+    page.get_by_role("button", name="Share").click()
+    expect(page.locator("#messages")).to_contain_text("Link copied.")
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.endswith(event.get_absolute_url())

@@ -1,19 +1,13 @@
 """Questions: the organizer adds them in place, and registering answers them, with a
 follow-up question that appears only after the answer it depends on."""
 
-import pytest
 from playwright.sync_api import Page, expect
 
 from events import services
 from events.question_models import Question
-from tests.factories import EventFactory, UserFactory
+from tests.factories import EventFactory
 
 from .test_registration import log_in, panel, seats
-
-
-@pytest.fixture
-def attendee(db):
-    return UserFactory(email="ada@example.com", name="Ada")
 
 
 def test_the_organizer_adds_questions_in_place(page: Page):

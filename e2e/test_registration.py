@@ -1,6 +1,5 @@
 import re
 
-import pytest
 from django.core import mail
 from playwright.sync_api import Browser, Page, expect
 
@@ -24,11 +23,6 @@ def panel(page: Page):
 
 def seats(page: Page):
     return page.get_by_role("complementary", name="Event details").locator(".seat-count")
-
-
-@pytest.fixture
-def attendee(db):
-    return UserFactory(email="ada@example.com", name="Ada")
 
 
 def test_register_and_cancel_in_page(page: Page, attendee):

@@ -82,7 +82,7 @@ class EventFilter(django_filters.FilterSet):
         label=gettext_lazy("Search"),
         max_length=200,
         widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": gettext_lazy("Search events, venues, cities")}
+            attrs={"type": "search", "placeholder": gettext_lazy("Title, venue, city")}
         ),
     )
     category = django_filters.ChoiceFilter(

@@ -137,18 +137,13 @@ def management(user, event: Event) -> dict:
     Which status changes it offers, manage_panel.html asks the event's rules."""
     if not event.can_be_managed_by(user):
         return {"can_edit": False}
+    context = {"can_edit": True, "locked_sections": locked_sections(event)}
     if event.is_cancelled:
         # Seats are all free again; what matters is who lost theirs.
-        return {
-            "can_edit": True,
-            "locked_sections": locked_sections(event),
-            "released": event.registrations.released_by(event),
-        }
-    return {
-        "can_edit": True,
-        "locked_sections": locked_sections(event),
-        "waiting": event.registrations.waiting_people(),
-    }
+        context["released"] = event.registrations.released_by(event)
+    else:
+        context["waiting"] = event.registrations.waiting_people()
+    return context
 
 
 # The attendee page lists at most this many emails that haven't gone out.
