@@ -39,8 +39,13 @@ def focused_text(page: Page) -> str:
 
 def wait_for_focus_inside(page: Page, selector: str):
     """Fails unless focus settles inside `selector`: app.js moves it once htmx has
-    settled, a moment after the new content shows."""
-    page.wait_for_function(f"document.querySelector({selector!r}).contains({FOCUSED})")
+    settled, a moment after the new content shows. (Polled from here: the page's CSP
+    forbids the eval that page.wait_for_function would use.)"""
+    for _ in range(50):
+        if page.evaluate(f"document.querySelector({selector!r}).contains({FOCUSED})"):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"Focus never settled inside {selector}")
 
 
 def announced(page: Page) -> list[str]:

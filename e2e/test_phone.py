@@ -111,7 +111,7 @@ def test_the_whole_poster_shows_uncropped(page: Page, db, size, viewport):
     page.goto(event.get_absolute_url())
     poster = page.get_by_role("img", name="Poster for Poster night")
     expect(poster).to_be_visible()
-    page.wait_for_function("document.querySelector('.event-hero img').complete")
+    expect(poster).to_have_js_property("complete", True)
     shown = poster.bounding_box()
     natural = poster.evaluate("img => [img.naturalWidth, img.naturalHeight]")
     assert shown["width"] / shown["height"] == pytest.approx(natural[0] / natural[1], rel=0.02)
