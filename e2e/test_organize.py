@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from e2e.test_registration import MARKER, log_in
@@ -163,3 +164,41 @@ def test_other_people_see_no_controls_and_a_forged_post_is_refused(page: Page, e
     )
     assert response.status == 403
     assert Event.objects.get(pk=event.pk).title == "Rust workshop"
+
+
+def test_a_draft_with_only_a_title_is_finished_on_its_page_and_published(page: Page, organizer):
+    log_in(page, organizer.email)
+    page.goto("/events/new/")
+    page.get_by_label("Title").fill("Board game night")
+    page.get_by_role("button", name="Save as draft").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Board game night")
+    manage = page.get_by_role("region", name="Manage this event")
+    expect(manage).to_contain_text("To publish, add the start and end, the venue and city")
+    expect(manage.get_by_role("button", name="Publish")).to_have_count(0)
+    expect(section(page, "when")).to_contain_text("Date and time to be set")
+
+    starts = (timezone.now() + timedelta(days=3)).replace(hour=18, minute=0)
+    page.get_by_role("link", name="Edit date and time").click()
+    page.get_by_label("Starts", exact=True).fill(starts.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Ends", exact=True).fill(starts.strftime("%Y-%m-%dT21:%M"))
+    page.get_by_role("button", name="Save").click()
+    expect(section(page, "when").locator("time")).to_be_visible()
+    page.get_by_role("link", name="Edit venue").click()
+    page.get_by_label("Venue", exact=True).fill("Café Lento")
+    page.get_by_label("City", exact=True).fill("Porto")
+    page.get_by_role("button", name="Save").click()
+    expect(section(page, "where")).to_contain_text("Café Lento")
+    page.get_by_role("link", name="Edit seats and registration").click()
+    page.get_by_label("Capacity", exact=True).fill("12")
+    page.get_by_role("button", name="Save").click()
+    expect(section(page, "seats")).to_contain_text("0 of 12")
+    page.get_by_role("link", name="Edit description").click()
+    page.get_by_label("Description", exact=True).fill("Bring a game.")
+    page.get_by_role("button", name="Save").click()
+    expect(section(page, "description")).to_contain_text("Bring a game.")
+
+    expect(manage).not_to_contain_text("To publish")
+    manage.get_by_role("button", name="Publish").click()
+    expect(page.locator("#messages")).to_contain_text("Your event is published.")
+    assert Event.objects.get(title="Board game night").status == Event.Status.PUBLISHED

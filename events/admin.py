@@ -42,6 +42,13 @@ class EventAdmin(admin.ModelAdmin):
         editable = {"organizer", *self.ADMIN_EDITABLE} - locked
         return ["manage", *(name for name in fields if name not in editable)]
 
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and not obj.is_draft and "description" in form.base_fields:
+            # Only a draft may be without one (event_complete_unless_draft).
+            form.base_fields["description"].required = True
+        return form
+
     @admin.display(description=gettext_lazy("manage"))
     def manage(self, event: Event) -> str:
         return format_html(
@@ -72,7 +79,7 @@ class EventAdmin(admin.ModelAdmin):
 
     @admin.display(description=gettext_lazy("seats"), ordering="seats_taken")
     def seats(self, event: Event) -> str:
-        return f"{event.seats_taken} / {event.capacity}"
+        return f"{event.seats_taken} / {'–' if event.capacity is None else event.capacity}"
 
 
 class HistoryAdmin(admin.ModelAdmin):

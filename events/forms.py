@@ -17,6 +17,8 @@ from .times import before_start
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 MAX_CAPACITY = 100_000
 TIME_FIELDS = ("starts_at", "ends_at")
+# A draft needs its title only; these wait until it is published (rules.missing_to_publish).
+NEEDED_TO_PUBLISH = ("description", "starts_at", "ends_at", "time_zone", "capacity")
 # Settings added after the first forms were served: a form without them keeps them.
 # (A checkbox can't be one: unticked, it is absent too.)
 KEPT_WHEN_ABSENT = ("visibility", "guests_allowed", "first_reminder_hours", "second_reminder_hours")
@@ -178,10 +180,21 @@ class EventForm(forms.ModelForm):
             "visibility": forms.RadioSelect,
         }
 
-    def __init__(self, *args, section: Section | None = None, locked=(), **kwargs):
+    def __init__(
+        self, *args, section: Section | None = None, locked=(), draft: bool | None = None, **kwargs
+    ):
         """`section` keeps only that inline-edit section's fields, the first focused;
-        `locked` fields show their value but ignore anything submitted for them."""
+        `locked` fields show their value but ignore anything submitted for them;
+        `draft` (by default, whether the event is one) leaves all but the title optional."""
         super().__init__(*args, **kwargs)
+        self.draft = self.instance.is_draft if draft is None else draft
+        for name in set(NEEDED_TO_PUBLISH) & set(self.fields):
+            self.fields[name].required = not self.draft
+            if self.instance.is_draft:
+                # Publishing a draft, new or saved: the other way out is to keep it one.
+                self.fields[name].error_messages["required"] = _(
+                    "Publishing needs this. Fill it in, or save as a draft to finish later."
+                )
         if section:
             self._keep_only(section)
         for name in set(locked) & set(self.fields):
@@ -231,6 +244,8 @@ class EventForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        if "time_zone" in self.fields and cleaned.get("time_zone") is None and self.draft:
+            cleaned["time_zone"] = self.instance.time_zone
         self._place_times(cleaned)
         starts_at = cleaned.get("starts_at")
         moved = "starts_at" in self.fields and starts_at != self.saved_times["starts_at"]
@@ -240,7 +255,7 @@ class EventForm(forms.ModelForm):
             starts_at, ends_at = self.value("starts_at"), cleaned.get("ends_at")
             if starts_at and ends_at and ends_at <= starts_at:
                 self.add_error("ends_at", _("The event must end after it starts."))
-        if "is_online" not in self.fields or self.fields["is_online"].disabled:
+        if self.draft or "is_online" not in self.fields or self.fields["is_online"].disabled:
             return cleaned
         if cleaned.get("is_online"):
             if not cleaned.get("online_url"):

@@ -155,7 +155,11 @@ class Event(EventRules, models.Model):
     )
     title = OneLineCharField(gettext_lazy("title"), max_length=200)
     slug = models.SlugField(gettext_lazy("slug"), max_length=220, unique=True, editable=False)
-    description = MultiLineTextField(gettext_lazy("description"), max_length=DESCRIPTION_MAX)
+    # A draft may leave these blank, to be finished later; publishing needs them all
+    # (rules.missing_to_publish, and the constraint event_complete_unless_draft).
+    description = MultiLineTextField(
+        gettext_lazy("description"), max_length=DESCRIPTION_MAX, blank=True
+    )
     category = models.ForeignKey(
         Category,
         on_delete=models.SET_NULL,
@@ -166,8 +170,8 @@ class Event(EventRules, models.Model):
         verbose_name=gettext_lazy("category"),
     )
     # Stored in UTC; typed and shown in the event's own zone (see forms and times.py).
-    starts_at = models.DateTimeField(gettext_lazy("starts"))
-    ends_at = models.DateTimeField(gettext_lazy("ends"))
+    starts_at = models.DateTimeField(gettext_lazy("starts"), null=True, blank=True)
+    ends_at = models.DateTimeField(gettext_lazy("ends"), null=True, blank=True)
     time_zone = TimeZoneField(gettext_lazy("time zone"), default="UTC")
     venue = OneLineCharField(gettext_lazy("venue"), max_length=200, blank=True)
     city = OneLineCharField(gettext_lazy("city"), max_length=100, blank=True)
@@ -181,7 +185,7 @@ class Event(EventRules, models.Model):
     poster_card = models.ImageField(
         gettext_lazy("card image"), upload_to="posters/cards/", blank=True, editable=False
     )
-    capacity = models.PositiveIntegerField(gettext_lazy("capacity"))
+    capacity = models.PositiveIntegerField(gettext_lazy("capacity"), null=True, blank=True)
     seats_taken = models.PositiveIntegerField(
         gettext_lazy("seats taken"), default=0, editable=False
     )
@@ -243,6 +247,16 @@ class Event(EventRules, models.Model):
                 condition=Q(ends_at__gt=F("starts_at")), name="event_ends_after_start"
             ),
             models.CheckConstraint(condition=Q(capacity__gt=0), name="event_capacity_positive"),
+            # Only a draft may lack its time, seats or description: anything people can
+            # see or register for has them.
+            models.CheckConstraint(
+                condition=Q(status=EventStatus.DRAFT)
+                | (
+                    Q(starts_at__isnull=False, ends_at__isnull=False, capacity__isnull=False)
+                    & ~Q(description="")
+                ),
+                name="event_complete_unless_draft",
+            ),
             models.CheckConstraint(
                 condition=Q(visibility__in=Visibility.values), name="event_visibility_valid"
             ),

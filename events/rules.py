@@ -8,6 +8,7 @@ tests/events/test_rules.py checks that the two agree.
 """
 
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -53,22 +54,43 @@ class EventRules:
         return self.visibility == self.Visibility.UNLISTED
 
     @property
-    def seats_left(self) -> int:
+    def seats_left(self) -> int | None:
+        """None while a draft has no capacity yet."""
+        if self.capacity is None:
+            return None
         return self.capacity - self.seats_taken
 
     @property
     def is_full(self) -> bool:
         """Twin: EventQuerySet.with_seats_left() lists the events that are not."""
-        return self.seats_taken >= self.capacity
+        return self.capacity is not None and self.seats_taken >= self.capacity
 
     @property
     def has_started(self) -> bool:
-        return self.starts_at <= timezone.now()
+        """A draft without a start hasn't."""
+        return self.starts_at is not None and self.starts_at <= timezone.now()
 
     @property
     def is_past(self) -> bool:
         """Twin: EventQuerySet.upcoming() and past() split events on it."""
-        return self.ends_at <= timezone.now()
+        return self.ends_at is not None and self.ends_at <= timezone.now()
+
+    @property
+    def missing_to_publish(self) -> list[str]:
+        """What a draft still lacks before it can be published, as the organizer would
+        name it. The database refuses a published event without the first three."""
+        missing = []
+        if self.starts_at is None or self.ends_at is None:
+            missing.append(_("the start and end"))
+        if self.is_online and not self.online_url:
+            missing.append(_("the online link"))
+        if not self.is_online and not (self.venue and self.city):
+            missing.append(_("the venue and city"))
+        if self.capacity is None:
+            missing.append(_("the capacity"))
+        if not self.description:
+            missing.append(_("a description"))
+        return missing
 
     def can_be_managed_by(self, user) -> bool:
         return manages(user, self.organizer_id)
@@ -176,6 +198,8 @@ class EventRules:
     def publishing_refused(self) -> str | None:
         if not self.is_draft:
             return _("Only drafts can be published.")
+        if missing := self.missing_to_publish:
+            return _("To publish, add %(missing)s.") % {"missing": get_text_list(missing, _("and"))}
         if self.has_started:
             return _("This draft's start time has passed. Move the date before publishing.")
         return None

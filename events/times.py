@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.utils import dateformat, timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from .zones import city, offset
@@ -82,8 +83,8 @@ class When:
 
     local: str
     viewer: str | None
-    starts_at: datetime
-    ends_at: datetime
+    starts_at: datetime | None
+    ends_at: datetime | None
     zone: str
     whole: bool
     # Nothing is known of the viewer's zone: the page asks the browser (app.js).
@@ -91,8 +92,12 @@ class When:
 
 
 def when(event, viewer_zone, *, whole: bool = True) -> When:
-    """`whole`: the span from start to end; else the start only, as cards show it."""
+    """`whole`: the span from start to end; else the start only, as cards show it.
+    A draft without those times yet gets a When with no `starts_at`, which says so."""
     zone = event.time_zone
+    if event.starts_at is None or (whole and event.ends_at is None):
+        unset = _("Date and time to be set")
+        return When(unset, None, None, None, str(zone), whole, ask_browser=False)
 
     def write(zone) -> str:
         if whole:

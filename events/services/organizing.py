@@ -7,6 +7,7 @@ from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import number_format
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -94,8 +95,10 @@ def update_event(*, event: Event, changes: dict, poster: Poster | None = None) -
             _check_editable(event, fields)
             changed = {name for name, value in changes.items() if getattr(event, name) != value}
             announced = event.rescheduled_from or event.starts_at
+            missing_before = set(event.missing_to_publish)
             for name in changed:
                 setattr(event, name, changes[name])
+            _check_still_complete(event, missing_before)
             if "starts_at" in changed and event.notifies_attendees:
                 # Kept for search engines' EventRescheduled; moving back undoes it.
                 event.rescheduled_from = None if event.starts_at == announced else announced
@@ -120,9 +123,20 @@ def update_event(*, event: Event, changes: dict, poster: Poster | None = None) -
     return EventUpdate(event, len(notified))
 
 
+def _check_still_complete(event: Event, missing_before: set[str]) -> None:
+    """Only a draft may lose its time, place, seats or description."""
+    lost = [item for item in event.missing_to_publish if item not in missing_before]
+    if lost and not event.is_draft:
+        message = _("A published event needs %(missing)s.")
+        raise InvalidChange(message % {"missing": get_text_list(lost, _("and"))})
+
+
 def _apply_seats(event: Event, changed: set[str]) -> list[int]:
     """Check the new capacity and waitlist setting against the locked counts, and fill
     any new seats from the waitlist (see promote)."""
+    if event.capacity is None:
+        # Only a draft may have none, and nobody holds a seat or waits at a draft.
+        return []
     if event.capacity < event.seats_taken:
         taken = event.seats_taken
         message = ngettext(

@@ -52,7 +52,7 @@ def _take_free_seats(user, event: Event, party: Party) -> Place | None:
     the seats only while enough are free, registration is open and the guests are still
     allowed, atomically on both databases. None when it can't, and _register_locked
     decides why under the lock."""
-    if event.seats_left < party.size or event.requires_approval:
+    if not event.seats_left or event.seats_left < party.size or event.requires_approval:
         return None
     rows = Event.objects.open_for_registration().filter(
         seats_taken__lte=F("capacity") - party.size,

@@ -27,6 +27,8 @@ class EventCalendarView(View):
 
     def get(self, request, slug):
         event = get_object_or_404(Event.objects.visible_to(request.user), slug=slug)
+        if event.starts_at is None or event.ends_at is None:
+            raise Http404("This draft has no date yet.")
         place = selectors.place(request.user, event)
         if place and place.is_confirmed:
             seat = place.registration

@@ -171,8 +171,17 @@ class EventCreateView(LoginRequiredMixin, HtmxPartialMixin, CreateView):
         zone = selectors.new_event_zone(self.request.user, self.request.viewer_zone)
         return {"time_zone": str(zone)}
 
+    @property
+    def publishing(self) -> bool:
+        """Publish now needs every field; Save as draft, the title only. The blank form
+        marks what publishing will need."""
+        return self.request.method != "POST" or "publish" in self.request.POST
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"draft": not self.publishing}
+
     def form_valid(self, form):
-        publish = "publish" in self.request.POST
+        publish = self.publishing
         try:
             self.object = services.create_event(
                 organizer=self.request.user,

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, F, Prefetch, Q
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -46,7 +46,8 @@ class DashboardView(
     # Each group's label and order; its condition comes from group_filters().
     GROUPS = {
         "upcoming": (gettext_lazy("Upcoming"), ("starts_at", "pk")),
-        "drafts": (gettext_lazy("Drafts"), ("starts_at", "pk")),
+        # A draft without a date yet comes after those with one.
+        "drafts": (gettext_lazy("Drafts"), (F("starts_at").asc(nulls_last=True), "pk")),
         "past": (gettext_lazy("Past"), ("-starts_at", "-pk")),
     }
 

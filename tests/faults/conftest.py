@@ -40,6 +40,9 @@ def free_port() -> int:
 
 
 def start_redis() -> RedisServer:
+    # Breakers are per process and server: a port an earlier test's server used (and
+    # perhaps tripped) must not hand its state to this one.
+    resilient_cache._breakers.clear()
     executable = shutil.which("redis-server")
     if executable is None:
         pytest.fail("These tests need a real Redis: apt-get install redis-server")
@@ -66,9 +69,6 @@ def start_redis() -> RedisServer:
 
 @pytest.fixture
 def redis_server():
-    # Breakers are per process and server; a port used by an earlier test must not
-    # inherit its state.
-    resilient_cache._breakers.clear()
     server = start_redis()
     yield server
     server.resume()  # a stopped process ignores SIGTERM until it runs again

@@ -1,6 +1,6 @@
-"""Two demo events that show registration beyond one click: one asks questions, one
-requires approval and has requests waiting. Made through the services, after the
-history, on events the history left with room."""
+"""Demo events that show more than one click: one asks questions, one requires approval
+and has requests waiting, and a draft has only its title so far. Made through the
+services, after the history, on events the history left with room."""
 
 from django.db.models import F
 
@@ -12,8 +12,11 @@ Spec = services.QuestionSpec
 Kind = Question.Kind
 
 
-def add(*, events, people, now) -> None:
-    """`events`: the demo's events, as a queryset."""
+def add(*, events, people, now, organizer) -> None:
+    """`events`: the demo's events, as a queryset; `organizer` gets the bare draft."""
+    services.create_event(
+        organizer=organizer, event=Event(title="Summer picnic (idea)"), poster=None, publish=False
+    )
     roomy = list(
         events.published()
         .filter(starts_at__gt=now, guests_allowed__gt=0, seats_taken__lte=F("capacity") - 10)

@@ -214,7 +214,7 @@ class Command(BaseCommand):
         guest = User.objects.filter(email=GUEST).first()
         history.replay(events=catalogue, people=people, guest=guest, now=now, rng=rng)
         demo_events = Event.objects.filter(organizer__in=organizers)
-        extras.add(events=demo_events, people=people, now=now)
+        extras.add(events=demo_events, people=people, now=now, organizer=organizers[0])
         history.forget_emails(demo_events)
         self.stdout.write(
             self.style.SUCCESS(
