@@ -61,10 +61,10 @@ serve: install var/secret_key
 	if [ "$$TASKS_BACKEND" = database ]; then $(MANAGE) db_worker & trap "kill $$! 2>/dev/null" EXIT; fi && \
 	$(BIN)/gunicorn --pythonpath site wsgi:application --bind $(HOST):$(PORT) --workers 2 --access-logfile -
 
-# What the tests need from the system: Debian's Chromium (Playwright can't download a
-# browser here), Java and npm for the HTML checker. As root they're installed;
-# otherwise one line says what to install.
-MISSING = $(strip $(if $(wildcard $(CHROMIUM)),,chromium) \
+# What the tests need from the system: Debian's Chromium and ffmpeg (Playwright can't
+# download its browser or the ffmpeg it films failing tests with here), Java and npm
+# for the HTML checker. As root they're installed; otherwise one line says what to install.
+MISSING = $(strip $(if $(wildcard $(CHROMIUM)),,chromium) $(if $(shell command -v ffmpeg),,ffmpeg) \
 	$(if $(shell command -v java),,default-jre-headless) $(if $(shell command -v npm),,npm))
 
 test-tools:
@@ -82,11 +82,17 @@ $(VNU_JAR):
 	   tar -xzf vnu-jar-$(VNU_VERSION).tgz package/build/dist/vnu.jar) && \
 	  mv $$work/package/build/dist/vnu.jar $@ && rm -rf $$work
 
+# One test worker per core, four at most (pytest-xdist); PYTEST_WORKERS=0 runs in one
+# process, as a debugger wants.
+PYTEST_WORKERS ?= $(shell n=$$(nproc 2>/dev/null || echo 2); echo $$(( n < 4 ? n : 4 )))
+PYTEST := EMS_VNU_JAR=$(VNU_JAR) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest \
+	--numprocesses=$(PYTEST_WORKERS) --dist=loadgroup
+
 test: install test-tools
-	EMS_VNU_JAR=$(VNU_JAR) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest $(PYTEST_ARGS)
+	$(PYTEST) $(PYTEST_ARGS)
 
 test-fast: install test-tools
-	EMS_VNU_JAR=$(VNU_JAR) DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
+	$(PYTEST) -m "not slow" $(PYTEST_ARGS)
 
 bench: install
 	@command -v wrk >/dev/null || { echo "make bench needs wrk: apt-get install wrk" >&2; exit 1; }

@@ -10,6 +10,7 @@ keeps the median, then runs the registration contention and checks the invariant
 """
 
 import argparse
+import http.client
 import json
 import os
 import re
@@ -30,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 HOST = "127.0.0.1"
+WORKERS = 2  # gunicorn workers per server
 
 
 def say(message: str) -> None:
@@ -102,7 +104,7 @@ def django_env(config_env: dict, var: Path, fragment_cache: bool = True) -> dict
 def gunicorn(app: str, env: dict, pythonpath: str):
     port = free_port()
     command = [GUNICORN, "--pythonpath", pythonpath, app, "--bind", f"{HOST}:{port}"]
-    command += ["--workers", "2", "--worker-class", "sync", "--log-level", "warning"]
+    command += ["--workers", str(WORKERS), "--worker-class", "sync", "--log-level", "warning"]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     try:
         wait_for(port, process)
@@ -161,6 +163,20 @@ def wrk(port: int, target: dict, seconds: float, connections: int) -> dict:
         "errors": int(errors.group(1)) if errors else 0,
         "socket_errors": socket_errors.group(1) if socket_errors else "",
     }
+
+
+def touch(port: int, target: dict) -> None:
+    """--warmup=0: a request to each of the server's workers instead of seconds of load,
+    so the first measured second doesn't pay for loading code. Enough for a smoke test."""
+    for _ in range(WORKERS):
+        connection = http.client.HTTPConnection(HOST, port, timeout=30)
+        try:
+            connection.request(
+                target.get("method", "GET"), target["path"], headers=target.get("headers", {})
+            )
+            connection.getresponse().read()
+        finally:
+            connection.close()
 
 
 def django_side(env: dict, *args: str) -> dict:
@@ -240,7 +256,10 @@ def bench_config(name: str, config: dict, args, var: Path) -> dict:
         plan += [(f"{target}_nocache", nocache, spec) for target, spec in targets.items()]
         say(f"== warming up {len(plan)} targets")
         for _, server, spec in plan:
-            wrk(server["port"], spec, args.warmup, args.connections)
+            if args.warmup:
+                wrk(server["port"], spec, args.warmup, args.connections)
+            else:
+                touch(server["port"], spec)
         for round_number in range(1, args.rounds + 1):
             say(f"== round {round_number} of {args.rounds}")
             for target, server, spec in plan:
@@ -326,7 +345,7 @@ def main(argv=None) -> int:
     parser.add_argument("--rush-capacity", type=int, default=500)
     parser.add_argument("--rush-connections", type=int, default=64)
     parser.add_argument("--duration", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=5)
+    parser.add_argument("--warmup", type=int, default=5, help="seconds; 0: one request each")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--configs", default="sqlite,postgres")

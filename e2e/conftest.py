@@ -6,6 +6,7 @@ Chromium is used (`.venv/bin/playwright install chromium`).
 """
 
 import contextlib
+import os
 import re
 from pathlib import Path
 
@@ -13,10 +14,12 @@ import pytest
 from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import Error as PlaywrightError
 
+from e2e import playwright_ffmpeg
 from tests.conftest import make_user, password  # noqa: F401  (shared fixtures)
 from tests.factories import UserFactory
 
 CHROMIUM = Path("/usr/bin/chromium")
+REPORTS = pytest.StashKey[dict]()
 # Quiet, reproducible Chromium: no background connections to a network we may not have.
 CHROMIUM_ARGS = [
     "--disable-gpu",
@@ -35,6 +38,35 @@ document.addEventListener("securitypolicyviolation", (event) => {
   console.error(`CSP violation: ${event.violatedDirective} blocked ${event.blockedURI}`);
 });
 """
+
+
+def pytest_configure(config):
+    if config.getoption("video", "off") != "off" and not playwright_ffmpeg.ready():
+        config.option.video = "off"
+        print(f"Failing browser tests keep no video: {playwright_ffmpeg.MISSING}")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    item.stash.setdefault(REPORTS, {})[report.when] = report
+    return report
+
+
+@pytest.fixture
+def context(context, request, output_path):
+    """Keep a trace of each failing test: every step, its DOM as it was, the network and
+    the console, for `playwright show-trace`. (pytest-playwright's own --tracing also
+    films each step, which took a third of the browser tests' time; the video that
+    --video keeps is the moving picture.)"""
+    context.tracing.start(snapshots=True)
+    yield context
+    reports = request.node.stash.get(REPORTS, {})
+    if any(report.failed for report in reports.values()):
+        os.makedirs(output_path, exist_ok=True)
+        context.tracing.stop(path=os.path.join(output_path, "trace.zip"))
+    else:
+        context.tracing.stop()
 
 
 @pytest.fixture(scope="session")
@@ -63,20 +95,42 @@ def base_url(pytestconfig, live_server):
     return pytestconfig.getoption("base_url", None) or live_server.url
 
 
-# axe-core checks every page state a journey visits: each load, and each htmx swap once
-# the page settles. Serious and critical violations are reported as console errors,
-# which fail the test. Injected by the test browser only: the site's CSP stays strict.
+# axe-core checks every page state a journey visits: each load as a whole, and after each
+# htmx swap, what the swap brought (with the list or table around it) and the rules that
+# are about the page as a whole, once the page settles. Serious and critical violations
+# are reported as console errors, which fail the test. Injected by the test browser only:
+# the site's CSP stays strict.
 CHECK_ACCESSIBILITY = """
 (() => {
   let queue = Promise.resolve();
   let timer = null;
+  const swapped = new Set();
   // Once fades have ended: half-transparent text would read as low contrast.
   const still = () =>
     Promise.all(document.getAnimations().map((a) => a.finished.catch(() => {})));
-  const run = () => axe.run(document, { resultTypes: ["violations"] });
+  // The rules about the page as a whole (its language, title, landmarks, skip link):
+  // those that start from <html> or a <meta>. axe's public getRules() doesn't give that.
+  const pageRules = () =>
+    axe._audit.rules
+      .filter((rule) => rule.enabled && (rule.pageLevel || /^(html|meta)\\b/.test(rule.selector)))
+      .map((rule) => rule.id);
+  const run = (swappedParts) => {
+    if (!swappedParts) return axe.run(document, { resultTypes: ["violations"] });
+    // Those run on the whole document, apart from the swapped parts (and before them:
+    // axe runs one check at a time).
+    const page = { runOnly: { type: "rule", values: pageRules() }, resultTypes: ["violations"] };
+    return axe.run(document, page).then((whole) => {
+      // A later swap may have replaced some parts while earlier checks ran.
+      const parts = swappedParts.filter((element) => element.isConnected);
+      if (!parts.length) return whole;
+      return axe.run({ include: parts }, { resultTypes: ["violations"] }).then((swapped) => ({
+        violations: whole.violations.concat(swapped.violations),
+      }));
+    });
+  };
   const why = (node) => node.any.concat(node.all).map((check) => check.message).join("; ");
-  const check = (when) => {
-    queue = queue.then(still).then(run).then((results) => {
+  const check = (when, parts) => {
+    queue = queue.then(still).then(() => run(parts)).then((results) => {
       for (const found of results.violations) {
         if (found.impact !== "serious" && found.impact !== "critical") continue;
         const where = found.nodes
@@ -86,10 +140,18 @@ CHECK_ACCESSIBILITY = """
       }
     }, (error) => console.error(`axe could not run: ${error}`));
   };
+  // The structure a swapped part belongs to: rules such as definition-list start there.
+  const around = (element) =>
+    element.closest("dl, ul, ol, table, [role=list], [role=table], [role=radiogroup]") || element;
   addEventListener("load", () => check("on loading"));
-  document.addEventListener("htmx:afterSettle", () => {
+  document.addEventListener("htmx:afterSettle", (event) => {
+    swapped.add(event.target);
     clearTimeout(timer);
-    timer = setTimeout(() => check("after a swap on"), 50);
+    timer = setTimeout(() => {
+      const parts = new Set([...swapped].filter((element) => element.isConnected).map(around));
+      swapped.clear();
+      check("after a swap on", [...parts]);
+    }, 50);
   });
   const settled = () => new Promise((done) => setTimeout(done, 60));
   window.__accessibilityChecked = () => settled().then(() => queue);

@@ -1,10 +1,12 @@
 """Every page, in each state a visitor, an attendee and an organizer meet, at a phone's
-and a computer's width, in light and dark mode: the page fixture runs axe-core on each
+and a computer's width, and in dark mode: the page fixture runs axe-core on each
 load and swap and fails on any serious or critical violation (e2e/conftest.py)."""
 
 import pytest
+from axe_playwright_python.base import AXE_SCRIPT
 from playwright.sync_api import Page, expect
 
+from e2e.conftest import CHECK_ACCESSIBILITY
 from e2e.test_phone import DESKTOP, PHONE
 from e2e.test_registration import log_in
 from events import intents, services
@@ -12,11 +14,12 @@ from tests.factories import EventFactory, UserFactory
 
 pytestmark = pytest.mark.slow
 
+# Dark mode on the phone only: its colours are the desktop's, and the phone shows
+# every part that has one (the action bar and the folded filters as well).
 LOOKS = {
     "desktop": (DESKTOP, "light"),
     "phone": (PHONE, "light"),
     "phone-dark": (PHONE, "dark"),
-    "desktop-dark": (DESKTOP, "dark"),
 }
 
 
@@ -112,3 +115,42 @@ def test_an_organizers_pages_and_swaps(page: Page, world, look):
         page.get_by_role("button", name="Cancel", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rust workshop")
     page.evaluate("window.__accessibilityChecked()")
+
+
+# As htmx does it: the new content in place, then htmx:afterSettle on it.
+SWAP = """(html) => {
+  const part = document.createElement("div");
+  part.innerHTML = html;
+  document.querySelector("main").append(part);
+  part.dispatchEvent(new Event("htmx:afterSettle", { bubbles: true }));
+}"""
+
+
+def test_the_checks_catch_what_a_load_or_a_swap_brings(context, base_url, db):
+    """The checker itself (the page fixture's, without its failing on errors): a problem
+    on loading, in what a swap brought, and in a rule about the whole page after a swap."""
+    page = context.new_page()
+    errors = []
+    page.on(
+        "console",
+        lambda message: message.text.startswith("axe") and errors.append(message.text),
+    )
+    page.add_init_script(AXE_SCRIPT + ";" + CHECK_ACCESSIBILITY)
+    page.emulate_media(reduced_motion="reduce")
+    broken = "<!doctype html><html lang=en><title>Broken</title><img src=/static/favicon.svg>"
+    page.route("**/broken/", lambda route: route.fulfill(body=broken, content_type="text/html"))
+
+    page.goto(f"{base_url}/broken/")
+    page.evaluate("window.__accessibilityChecked()")
+    assert errors[0].startswith("axe: image-alt (critical) on loading /broken/")
+
+    page.goto(f"{base_url}/accessibility/")
+    page.evaluate(SWAP, "<img src=/static/favicon.svg>")
+    page.evaluate("window.__accessibilityChecked()")
+    assert errors[1].startswith("axe: image-alt (critical) after a swap on /accessibility/")
+
+    page.evaluate("document.documentElement.removeAttribute('lang')")
+    page.evaluate(SWAP, "<p>Fine</p>")
+    page.evaluate("window.__accessibilityChecked()")
+    assert errors[2].startswith("axe: html-has-lang (serious) after a swap")
+    assert len(errors) == 3

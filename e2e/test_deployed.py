@@ -26,7 +26,7 @@ def demo(pytestconfig, request):
     """A deployed site has its demo accounts already; the test server gets them here."""
     if not pytestconfig.getoption("base_url"):
         request.getfixturevalue("transactional_db")
-        call_command("seed_demo", "--events", "40", "--users", "10", "--force", verbosity=0)
+        call_command("seed_demo", "--events", "16", "--users", "6", "--force", verbosity=0)
 
 
 def log_in(page: Page, email: str, password: str):

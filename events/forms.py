@@ -185,9 +185,10 @@ class EventForm(forms.ModelForm):
     ):
         """`section` keeps only that inline-edit section's fields, the first focused;
         `locked` fields show their value but ignore anything submitted for them;
-        `draft` (by default, whether the event is one) leaves all but the title optional."""
+        `draft` (by default, whether the event may lack details) leaves all but the title
+        optional."""
         super().__init__(*args, **kwargs)
-        self.draft = self.instance.is_draft if draft is None else draft
+        self.draft = self.instance.may_lack_details if draft is None else draft
         for name in set(NEEDED_TO_PUBLISH) & set(self.fields):
             self.fields[name].required = not self.draft
             if self.instance.is_draft:

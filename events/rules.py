@@ -172,12 +172,19 @@ class EventRules:
         return None
 
     def locked_fields(self) -> frozenset[str]:
-        """The fields this event no longer lets anyone change."""
+        """The fields this event no longer lets anyone change. A draft whose start has
+        passed keeps them open: nobody attended it, and it needs a new date to publish."""
         if self.is_cancelled:
             return EDITABLE_FIELDS
-        if self.has_started:
+        if self.has_started and not self.is_draft:
             return FROZEN_ONCE_STARTED
         return frozenset()
+
+    @property
+    def may_lack_details(self) -> bool:
+        """Whether its time, place, seats or description may be left blank: only a draft
+        nobody ever registered for, as a registration's emails and calendar file need them."""
+        return self.is_draft and not (self.pk and self.registrations.exists())
 
     @property
     def editing_closed(self) -> str | None:

@@ -74,6 +74,7 @@ def same_clock(zone, other, event) -> bool:
         at.astimezone(zone).replace(tzinfo=None) == at.astimezone(other).replace(tzinfo=None)
         and abbreviation(at, zone) == abbreviation(at, other)
         for at in (event.starts_at, event.ends_at)
+        if at is not None
     )
 
 
@@ -95,9 +96,11 @@ def when(event, viewer_zone, *, whole: bool = True) -> When:
     """`whole`: the span from start to end; else the start only, as cards show it.
     A draft without those times yet gets a When with no `starts_at`, which says so."""
     zone = event.time_zone
-    if event.starts_at is None or (whole and event.ends_at is None):
+    if event.starts_at is None:
         unset = _("Date and time to be set")
         return When(unset, None, None, None, str(zone), whole, ask_browser=False)
+    # A draft may have its start before its end: it shows the start.
+    whole = whole and event.ends_at is not None
 
     def write(zone) -> str:
         if whole:

@@ -124,10 +124,14 @@ def update_event(*, event: Event, changes: dict, poster: Poster | None = None) -
 
 
 def _check_still_complete(event: Event, missing_before: set[str]) -> None:
-    """Only a draft may lose its time, place, seats or description."""
+    """Only a draft nobody registered for may lose its time, place, seats or description."""
     lost = [item for item in event.missing_to_publish if item not in missing_before]
-    if lost and not event.is_draft:
-        message = _("A published event needs %(missing)s.")
+    if lost and not event.may_lack_details:
+        if event.is_draft:
+            # Their emails and calendar files still speak of it.
+            message = _("People registered for this event before, so it needs %(missing)s.")
+        else:
+            message = _("A published event needs %(missing)s.")
         raise InvalidChange(message % {"missing": get_text_list(lost, _("and"))})
 
 

@@ -99,6 +99,9 @@ def test_a_reused_link_says_it_is_done_and_changes_nothing(client, full_event):
         signing.dumps("1", salt=CANT_MAKE_IT),
         signing.dumps(999_999, salt=CANT_MAKE_IT),
     ],
+    # Named, not shown: a signed value carries the second it was made, and every test
+    # worker must collect the same tests.
+    ids=["nonsense", "forged", "other-purpose", "not-an-id", "no-such-registration"],
 )
 def test_a_forged_or_mangled_link_gets_a_clear_page(client, full_event, token):
     url = reverse("events:cant-make-it", kwargs={"token": token})

@@ -16,7 +16,9 @@ from events.selectors import Place
 from tests.factories import EventFactory, UserFactory
 from tests.seats import assert_invariant
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# One test worker runs every race, one after another: each holds up to a hundred
+# database connections, and two at once could pass PostgreSQL's max_connections.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.xdist_group("races")]
 
 
 def race(calls):

@@ -199,3 +199,50 @@ def test_admin_shows_a_bare_draft(admin_client, bare):
     changelist = admin_client.get(reverse("admin:events_event_changelist"))
     assert changelist.status_code == 200 and "0 / –" in changelist.content.decode()
     assert admin_client.get(reverse("admin:events_event_change", args=[bare.pk])).status_code == 200
+
+
+def test_a_draft_people_registered_for_keeps_its_date(client, organizer, make_user):
+    """Back to draft after everyone left: their emails and calendar files still speak of
+    the event, so its time, place and seats stay filled in."""
+    event = EventFactory(organizer=organizer)
+    bo = make_user(email="bo@example.com")
+    services.register(user=bo, event=event)
+    services.cancel_registration(user=bo, event=event)
+    services.unpublish_event(event=event)
+    data = {"starts_at": "", "ends_at": "", "time_zone": "UTC"}
+    html = client.post(url("edit-section", event, section="when"), data, headers=HX).content
+    assert "Publishing needs this." in html.decode()
+    with pytest.raises(services.InvalidChange, match="People registered for this event before"):
+        services.update_event(event=event, changes={"starts_at": None})
+    event.refresh_from_db()
+    assert event.starts_at is not None
+
+
+def test_a_draft_whose_date_passed_gets_a_new_one_and_is_published(client, organizer):
+    draft = EventFactory(
+        organizer=organizer,
+        status=Event.Status.DRAFT,
+        starts_at=timezone.now() - timedelta(days=2),
+        ends_at=timezone.now() - timedelta(days=2) + timedelta(hours=2),
+    )
+    page = client.get(draft.get_absolute_url()).content.decode()
+    assert "start time has passed. Move the date before publishing." in page
+    assert url("edit-section", draft, section="when") in page  # not locked
+    data = {
+        "starts_at": local(timedelta(days=4)),
+        "ends_at": local(timedelta(days=4, hours=2)),
+        "time_zone": "UTC",
+    }
+    response = client.post(url("edit-section", draft, section="when"), data, headers=HX)
+    assert "Saved." in response["HX-Trigger"]
+    client.post(url("publish", draft))
+    draft.refresh_from_db()
+    assert draft.status == Event.Status.PUBLISHED
+
+
+def test_a_draft_with_a_start_and_no_end_shows_its_start(client, bare):
+    bare.starts_at = timezone.now() + timedelta(days=3)
+    bare.save()
+    html = client.get(bare.get_absolute_url()).content.decode()
+    assert "Date and time to be set" not in html
+    assert f'datetime="{bare.starts_at.isoformat(timespec="seconds")}"' in html
