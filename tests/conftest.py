@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.utils import timezone
 
+from accounts import throttle
 from tests.factories import PASSWORD
 
 
@@ -14,6 +15,16 @@ def _isolated_cache_and_media(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture
+def throttle_clock(monkeypatch):
+    """A still clock for the throttles, which count in fixed windows (a login's minute,
+    a quarter hour): a test's attempts all fall in one, however slowly it runs. A test
+    moves it by hand (clock[0] += 60)."""
+    clock = [1_000_000_800]  # the start of a quarter hour
+    monkeypatch.setattr(throttle.time, "time", lambda: clock[0])
+    return clock
 
 
 @pytest.fixture

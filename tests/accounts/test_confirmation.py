@@ -167,7 +167,9 @@ def test_an_email_change_can_be_called_off(client, user, password, sent):
     assert (user.email, user.pending_email) == ("ada@example.com", "")
 
 
-def test_guessing_the_password_on_the_profile_counts_like_a_login(client, user, password):
+def test_guessing_the_password_on_the_profile_counts_like_a_login(
+    client, user, password, throttle_clock
+):
     client.force_login(user)
     for _ in range(10):
         change_email(client, "new@example.com", "wrong")

@@ -9,7 +9,7 @@ from django.urls import reverse
 from accounts import throttle
 from tests.faults.conftest import start_redis
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("throttle_clock")]
 LOGIN = reverse("accounts:login")
 
 

@@ -171,7 +171,7 @@ def test_a_valid_poster_survives_an_htmx_rerender_but_a_bad_one_does_not(client,
 
 
 def test_a_seventh_poster_in_ten_minutes_is_refused_before_any_work(
-    client, organizer, django_assert_max_num_queries
+    client, organizer, django_assert_max_num_queries, throttle_clock
 ):
     for n in range(6):
         response = client.post(
