@@ -1,3 +1,4 @@
+import functools
 import io
 import random
 from datetime import UTC, datetime, time, timedelta
@@ -280,14 +281,12 @@ class Command(BaseCommand):
         names = []
         for variant in range(3):
             start, end = PALETTES[(index + variant) % len(PALETTES)]
-            image = poster_image(category.name, start, end, seed=index * 3 + variant)
             stored = []
             for folder, width in (("posters/demo", 1600), ("posters/demo/cards", 800)):
-                buffer = io.BytesIO()
-                image.resize((width, width * 9 // 16)).save(buffer, "WEBP", quality=80)
+                webp = poster_webp(category.name, start, end, index * 3 + variant, width)
                 name = f"{folder}/{category.slug}-{variant}.webp"
                 default_storage.delete(name)
-                stored.append(default_storage.save(name, ContentFile(buffer.getvalue())))
+                stored.append(default_storage.save(name, ContentFile(webp)))
             names.append(tuple(stored))
         return names
 
@@ -295,6 +294,15 @@ class Command(BaseCommand):
 def article(phrase: str) -> str:
     """ "a" or "an" before `phrase`, by its first sound as far as the letter tells."""
     return "an" if phrase[:1].lower() in "aeiou" else "a"
+
+
+@functools.cache
+def poster_webp(label: str, start: str, end: str, seed: int, width: int) -> bytes:
+    """Drawn and encoded once per process: the tests seed the demo again and again."""
+    buffer = io.BytesIO()
+    image = poster_image(label, start, end, seed=seed)
+    image.resize((width, width * 9 // 16)).save(buffer, "WEBP", quality=80)
+    return buffer.getvalue()
 
 
 def poster_image(label: str, start: str, end: str, *, seed: int) -> Image.Image:
