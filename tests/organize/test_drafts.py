@@ -103,6 +103,7 @@ def test_a_bare_draft_page_says_what_is_still_to_be_set(
     assert MISSING in html
     assert url("publish", bare) not in html
     assert "Show on OpenStreetMap" not in html
+    assert "data-share" not in html  # nobody else could open the link
 
 
 def test_publishing_a_bare_draft_is_refused_with_what_is_missing(client, bare):
