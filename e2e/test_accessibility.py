@@ -1,5 +1,5 @@
 """Every page, in each state a visitor, an attendee and an organizer meet, at a phone's
-and a computer's width, and in dark mode: the page fixture runs axe-core on each
+and a computer's width, in light and dark mode: the page fixture runs axe-core on each
 load and swap and fails on any serious or critical violation (e2e/conftest.py)."""
 
 import pytest
@@ -14,11 +14,11 @@ from tests.factories import EventFactory, UserFactory
 
 pytestmark = pytest.mark.slow
 
-# Dark mode on the phone only: its colours are the desktop's, and the phone shows
-# every part that has one (the action bar and the folded filters as well).
+# A computer in light mode and a phone in dark mode: each width and each scheme, with
+# the phone showing every part there is (its action bar and folded filters as well).
+# The phone in light mode is checked by the phone's own journeys (test_phone.py).
 LOOKS = {
     "desktop": (DESKTOP, "light"),
-    "phone": (PHONE, "light"),
     "phone-dark": (PHONE, "dark"),
 }
 
