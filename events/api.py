@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views import View, csrf
 
-from . import services
+from . import services, times
 from .filters import EventFilter
 from .models import Event, Registration, people
 from .selectors import Place
@@ -47,8 +47,8 @@ def event_json(event: Event, request) -> dict:
         else None,
         "organizer": {"name": event.organizer.display_name},
         # On the event's own clock, with its offset: the same instants as UTC would be.
-        "starts_at": _on_event_clock(event.starts_at, event),
-        "ends_at": _on_event_clock(event.ends_at, event),
+        "starts_at": times.on_event_clock(event.starts_at, event),
+        "ends_at": times.on_event_clock(event.ends_at, event),
         "time_zone": str(event.time_zone),
         "visibility": event.visibility,
         "is_online": event.is_online,
@@ -63,11 +63,6 @@ def event_json(event: Event, request) -> dict:
         "poster_url": absolute(event.poster.url if event.poster else None),
         "poster_card_url": absolute(event.card_image.url if event.card_image else None),
     }
-
-
-def _on_event_clock(at, event) -> str | None:
-    """None while a draft has no time yet."""
-    return at.astimezone(event.time_zone).isoformat() if at else None
 
 
 class ApiView(View):

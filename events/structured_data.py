@@ -9,6 +9,7 @@ from django.utils.text import Truncator
 
 from site_url import absolute
 
+from . import times
 from .models import Event
 
 SCHEMA = "https://schema.org/"
@@ -20,17 +21,13 @@ def summary(event: Event) -> str:
     return Truncator(" ".join(event.description.split())).chars(200)
 
 
-def _local(moment, event: Event) -> str:
-    return moment.astimezone(event.time_zone).isoformat()
-
-
 def _status(event: Event) -> dict:
     if event.is_cancelled:
         return {"eventStatus": SCHEMA + "EventCancelled"}
     if event.rescheduled_from:
         return {
             "eventStatus": SCHEMA + "EventRescheduled",
-            "previousStartDate": _local(event.rescheduled_from, event),
+            "previousStartDate": times.on_event_clock(event.rescheduled_from, event),
         }
     return {"eventStatus": SCHEMA + "EventScheduled"}
 
@@ -55,8 +52,8 @@ def event_json_ld(event: Event) -> dict:
         "name": event.title,
         "description": summary(event),
         "url": absolute(event.get_absolute_url()),
-        "startDate": _local(event.starts_at, event),
-        "endDate": _local(event.ends_at, event),
+        "startDate": times.on_event_clock(event.starts_at, event),
+        "endDate": times.on_event_clock(event.ends_at, event),
         **_status(event),
         "eventAttendanceMode": SCHEMA + mode,
         "location": _location(event),

@@ -67,6 +67,12 @@ def span(starts: datetime, ends: datetime, zone) -> str:
     return f"{start} – {end} {last}{where_clock(zone, last)}"
 
 
+def on_event_clock(at: datetime | None, event) -> str | None:
+    """An instant in ISO 8601 with the event's own offset, for machines (the API, search
+    engines); None while a draft has no such time yet."""
+    return at.astimezone(event.time_zone).isoformat() if at else None
+
+
 def same_clock(zone, other, event) -> bool:
     """Whether both zones read the event's times alike, as Paris and Berlin do: then the
     second clock adds nothing but a name."""
