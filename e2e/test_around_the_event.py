@@ -104,6 +104,7 @@ def test_an_organizer_previews_and_schedules_a_message(page: Page, settings):
     preview = page.get_by_role("region", name="Preview")
     expect(preview).to_contain_text("It goes to 1 person now.")
     expect(preview).to_contain_text("Bring your ticket.")
+    expect(preview).to_be_focused()  # settled: focus no longer moves the page
 
     page.get_by_role("button", name="Send", exact=True).click()
     expect(page.locator("#messages")).to_contain_text("Scheduled for")

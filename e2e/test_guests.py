@@ -68,6 +68,7 @@ def test_changing_to_one_guest_promotes_the_next_party(
     log_in(page, attendee.email)
     page.goto(event.get_absolute_url())
     panel(page).get_by_role("link", name="Change guests").click()
+    expect(panel(page).get_by_label("Guests", exact=True)).to_be_focused()
     panel(page).get_by_label("Guests", exact=True).select_option(label="Me and 1 guest")
     panel(page).get_by_role("button", name="Save").click()
     expect(panel(page)).to_contain_text("With 1 guest")

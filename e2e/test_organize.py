@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
+from e2e.inline import open_editor, save_editor, section
 from e2e.test_registration import MARKER, log_in
 from events import services
 from events.models import Event, Registration
@@ -23,10 +24,6 @@ def organizer(db):
 @pytest.fixture
 def event(organizer):
     return EventFactory(organizer=organizer, title="Rust workshop", capacity=1)
-
-
-def section(page: Page, name: str):
-    return page.locator(f"#section-{name}")
 
 
 def test_edit_the_title_inline(page: Page, event):
@@ -89,7 +86,7 @@ def test_raising_the_capacity_of_a_full_event_confirms_the_waitlisted_attendee(p
     page.get_by_role("link", name="Edit seats and registration").click()
     expect(page.get_by_label("Capacity", exact=True)).to_be_focused()
     page.get_by_label("Capacity", exact=True).fill("2")
-    page.get_by_role("button", name="Save").click()
+    save_editor(page, "seats and registration")
 
     expect(section(page, "seats")).to_contain_text("2 of 2 seats taken")
     expect(page.locator(".seat-count")).to_contain_text("Full")
@@ -109,6 +106,7 @@ def test_check_in_and_undo(page: Page, event):
     expect(counts).to_contain_text(re.compile(r"Checked in\s*0"))
 
     page.get_by_role("button", name="Check in Ann").click()
+    expect(page.get_by_role("button", name="Undo check-in of Ann")).to_be_focused()
     expect(page.get_by_role("row", name="Ann")).to_contain_text("✓")
     expect(counts).to_contain_text(re.compile(r"Checked in\s*1"))
 
@@ -179,23 +177,23 @@ def test_a_draft_with_only_a_title_is_finished_on_its_page_and_published(page: P
     expect(section(page, "when")).to_contain_text("Date and time to be set")
 
     starts = (timezone.now() + timedelta(days=3)).replace(hour=18, minute=0)
-    page.get_by_role("link", name="Edit date and time").click()
+    open_editor(page, "date and time")
     page.get_by_label("Starts", exact=True).fill(starts.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_label("Ends", exact=True).fill(starts.strftime("%Y-%m-%dT21:%M"))
-    page.get_by_role("button", name="Save").click()
+    save_editor(page, "date and time")
     expect(section(page, "when").locator("time")).to_be_visible()
-    page.get_by_role("link", name="Edit venue").click()
+    open_editor(page, "venue")
     page.get_by_label("Venue", exact=True).fill("Café Lento")
     page.get_by_label("City", exact=True).fill("Porto")
-    page.get_by_role("button", name="Save").click()
+    save_editor(page, "venue")
     expect(section(page, "where")).to_contain_text("Café Lento")
-    page.get_by_role("link", name="Edit seats and registration").click()
+    open_editor(page, "seats and registration")
     page.get_by_label("Capacity", exact=True).fill("12")
-    page.get_by_role("button", name="Save").click()
+    save_editor(page, "seats and registration")
     expect(section(page, "seats")).to_contain_text("0 of 12")
-    page.get_by_role("link", name="Edit description").click()
+    open_editor(page, "description")
     page.get_by_label("Description", exact=True).fill("Bring a game.")
-    page.get_by_role("button", name="Save").click()
+    save_editor(page, "description")
     expect(section(page, "description")).to_contain_text("Bring a game.")
 
     expect(manage).not_to_contain_text("To publish")

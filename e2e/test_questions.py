@@ -26,6 +26,7 @@ def test_the_organizer_adds_questions_in_place(page: Page):
     questions.get_by_label("Ask it").select_option(label="Only when “Diet” is “Other”")
     questions.get_by_role("button", name="Add question").click()
     expect(questions.get_by_role("listitem")).to_have_count(2)
+    expect(questions.get_by_label("Question", exact=True)).to_be_focused()
     questions.get_by_role("link", name="Done").click()
     expect(questions.get_by_role("link", name="Edit questions")).to_be_visible()
     assert [q.label for q in event.questions.asked()] == ["Diet", "Which diet?"]
@@ -77,6 +78,7 @@ def test_a_missing_answer_is_shown_on_its_question(page: Page, attendee):
     log_in(page, attendee.email)
     page.goto(event.get_absolute_url())
     panel(page).get_by_role("link", name="Register").click()
+    expect(panel(page).locator("form :focus")).to_have_count(1)  # htmx has settled the form
     panel(page).get_by_role("button", name="Register").click()
     expect(panel(page)).to_contain_text("This question needs an answer.")
     panel(page).get_by_label("Yes").check()

@@ -38,6 +38,7 @@ def test_register_and_cancel_in_page(page: Page, attendee):
     expect(page.get_by_role("status")).to_contain_text("You're registered. See you there!")
     assert page.evaluate("window.__noReload") == "still here"
     assert mail.outbox[-1].subject == "You're registered: Rust workshop"
+    expect(panel(page).locator(".panel-status")).to_be_focused()
 
     page.once("dialog", lambda dialog: dialog.accept())
     panel(page).get_by_role("button", name="Cancel registration").click()
