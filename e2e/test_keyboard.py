@@ -8,7 +8,7 @@ from playwright.sync_api import Page, expect
 
 from e2e.test_catalogue import make_catalogue, results
 from e2e.test_phone import DESKTOP, PHONE
-from e2e.test_registration import log_in, panel
+from e2e.test_registration import log_in, log_in_with_the_form, panel
 from events import services
 from tests.factories import EventFactory, UserFactory
 
@@ -195,7 +195,7 @@ def test_every_control_is_at_least_24_pixels(page: Page, db, viewport):
 
 
 def test_messages_after_a_full_page_load_are_announced_once(page: Page, attendee):
-    log_in(page, attendee.email)
+    log_in_with_the_form(page, attendee.email)
     expect(page.locator("#announcer p")).to_have_text(["Welcome back, Ada."])
     expect(page.locator("#messages .toast")).to_contain_text(["Welcome back, Ada."])
     assert re.search("Dismiss", page.locator("#announcer").inner_text()) is None
