@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.core import checks, mail
 from django.core.management import call_command
-from django.db import IntegrityError, close_old_connections, connection
+from django.db import IntegrityError, connection
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
@@ -221,7 +221,7 @@ def test_two_workers_racing_for_the_same_reminder_send_it_once(clock):
             ids = reminders.queue_reminders(event_id=event.pk, hours=2, starts_at=event.starts_at)
             outbox.deliver(ids)
         finally:
-            close_old_connections()
+            connection.close()  # close_old_connections() keeps it for CONN_MAX_AGE
 
     threads = [threading.Thread(target=worker) for _ in range(2)]
     for thread in threads:
