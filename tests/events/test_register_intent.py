@@ -142,6 +142,18 @@ def test_a_valid_signature_on_another_id_registers_for_that_id_only(client, ada)
     assert list(Registration.objects.values_list("event", flat=True)) == [second.pk]
 
 
+def test_the_link_is_one_link_for_the_whole_minute(event):
+    """A page that links twice, rendered across a second's tick, still agrees with itself."""
+    start = timezone.now().replace(second=0, microsecond=0)
+    tokens = set()
+    for offset in (0.2, 1.9, 59.8):
+        with time_machine.travel(start + timedelta(seconds=offset), tick=False):
+            tokens.add(intents.token(event))
+    assert len(tokens) == 1
+    with time_machine.travel(start + timedelta(seconds=60), tick=False):
+        assert intents.token(event) not in tokens
+
+
 def test_an_expired_intent_registers_nothing(client, event, ada):
     with time_machine.travel(timezone.now() - timedelta(seconds=intents.MAX_AGE + 60)):
         token = intents.token(event)
