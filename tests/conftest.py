@@ -1,4 +1,7 @@
+from datetime import timedelta
+
 import pytest
+import time_machine
 from django.contrib.auth import get_user_model
 from django.core.cache import caches
 from django.utils import timezone
@@ -25,6 +28,17 @@ def throttle_clock(monkeypatch):
     clock = [1_000_000_800]  # the start of a quarter hour
     monkeypatch.setattr(throttle.time, "time", lambda: clock[0])
     return clock
+
+
+@pytest.fixture
+def a_whole_minute():
+    """Starts the test as a minute starts, so it crosses no minute, hour or midnight.
+    Cached pages are keyed on the minute, a visitor's Register link stamps it and a
+    calendar feed's version names the day: a tick between two requests (or two links on
+    one page) would make them differ. The clock still runs, as cache versions need."""
+    start = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
+    with time_machine.travel(start, tick=True):
+        yield
 
 
 @pytest.fixture

@@ -76,7 +76,9 @@ def test_a_link_for_someone_else_s_address_is_refused(client, newcomer):
     )
 
 
-def test_unconfirmed_accounts_see_a_banner_and_can_get_the_link_again(client, newcomer, sent):
+def test_unconfirmed_accounts_see_a_banner_and_can_get_the_link_again(
+    client, newcomer, sent, throttle_clock
+):
     assert "Confirm your email address" in client.get(reverse("home")).content.decode()
     for _ in range(3):
         response = sent(client.post, reverse("accounts:send_confirmation"), {"next": "/"})

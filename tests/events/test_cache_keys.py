@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from tests.factories import EventFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("a_whole_minute")]
 LIST = reverse("events:list")
 HX = {"HX-Request": "true"}
 

@@ -197,7 +197,9 @@ def test_a_seventh_poster_in_ten_minutes_is_refused_before_any_work(
     assert client.post(CREATE, form_data(title="No poster")).status_code == 302
 
 
-def test_a_refused_upload_without_javascript_gets_a_page_back_to_the_form(client, organizer):
+def test_a_refused_upload_without_javascript_gets_a_page_back_to_the_form(
+    client, organizer, throttle_clock
+):
     for n in range(6):
         client.post(CREATE, form_data(title=f"Take {n}", poster=image_upload()))
     response = client.post(CREATE, form_data(title="Take 7", poster=image_upload()))

@@ -17,7 +17,7 @@ from events import intents
 from events.models import Registration
 from tests.factories import PASSWORD, EventFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("a_whole_minute")]
 LOGIN = reverse("accounts:login")
 
 

@@ -13,7 +13,7 @@ from events import page_cache, selectors, services, standins
 from events.models import Category, Registration
 from tests.factories import EventFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("a_whole_minute")]
 HX = {"HX-Request": "true"}
 
 
