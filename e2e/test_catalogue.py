@@ -68,6 +68,22 @@ def test_filtering_updates_results_and_url_without_reloading(page: Page, db):
     expect(card_titles(page)).to_have_text(["Jazz night"])
 
 
+def test_leaving_the_search_box_asks_nothing_again(page: Page, db):
+    """Typing asked already: a second answer, on leaving the box, would replace the
+    results under the click that left it, and that click would be lost."""
+    make_catalogue()
+    page.goto("/events/")
+    asked = []
+    page.on("request", lambda request: request.headers.get("hx-request") and asked.append(request))
+    page.get_by_label("Search").fill("jazz")
+    expect(page).to_have_url(re.compile(r"q=jazz"))
+    page.get_by_label("Only with seats left").check()  # leaves the search box
+    expect(page).to_have_url(re.compile(r"seats=on"))
+    assert len(asked) == 2, [request.url for request in asked]
+    results(page).get_by_role("link", name="Jazz night", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Jazz night")
+
+
 def test_paginating_in_page_and_back_restores_the_previous_results(page: Page, db):
     make_catalogue()
     page.goto("/events/")

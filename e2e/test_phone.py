@@ -1,8 +1,10 @@
 """The catalogue, the event page and the header on a phone (390 by 844) and a desktop."""
 
 import re
+from datetime import timedelta
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from e2e.test_catalogue import card_titles, make_catalogue, results
@@ -61,7 +63,14 @@ def test_the_folded_filters_work_without_javascript(browser: Browser, live_serve
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_register_is_on_the_first_screen(page: Page, db, viewport):
-    event = EventFactory(title="Rust workshop", description=LONG_TEXT)
+    # Past midnight, so its dates take two lines on a phone.
+    starts_at = (timezone.now() + timedelta(days=7)).replace(hour=22, minute=0)
+    event = EventFactory(
+        title="Rust workshop",
+        description=LONG_TEXT,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=3),
+    )
     page.set_viewport_size(viewport)
     log_in(page, UserFactory().email)
     page.goto(event.get_absolute_url())
