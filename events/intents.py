@@ -22,6 +22,7 @@ from .models import Event
 
 SALT = "events.intents.register"
 # Long enough to sign up and confirm the address; a stale link just opens the event.
+# Counted from the minute's start (below), so a link lasts 119 to 120 minutes.
 MAX_AGE = 2 * 60 * 60
 # The query parameter and form field that carry it.
 PARAM = "register"

@@ -1,4 +1,6 @@
+import re
 from datetime import timedelta
+from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
@@ -139,3 +141,40 @@ def test_card_shows_seats_left_and_full(client):
     html = client.get(LIST).content.decode()
     assert "10 of 10 left" in html
     assert '<span class="badge badge-full">Full</span> · waitlist open' in html
+
+
+class FilterForm(HTMLParser):
+    """The filter form's hx-trigger, and its named controls as (tag, type, name)."""
+
+    def __init__(self):
+        super().__init__()
+        self.trigger, self.controls, self.inside = "", [], False
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form" and attrs.get("id") == "filters":
+            self.trigger, self.inside = attrs["hx-trigger"], True
+        elif self.inside and tag in ("input", "select", "textarea") and attrs.get("name"):
+            self.controls.append((tag, attrs.get("type", ""), attrs["name"]))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+
+
+def test_every_filter_updates_the_results_in_page(client):
+    """The form's change trigger names the kinds of field it listens to; a kind left out
+    would only apply with the Apply button, and the search box answers as you type."""
+    form = FilterForm()
+    form.feed(client.get(LIST).content.decode())
+    listened = re.search(r"change target:\(([^)]*)\)", form.trigger).group(1).split(", ")
+    assert "input changed delay:400ms from:#id_q" in form.trigger
+    assert [name for _, kind, name in form.controls if kind == "search"] == ["q"]
+    left_out = [
+        name
+        for tag, kind, name in form.controls
+        if kind not in ("search", "hidden")
+        and tag not in listened
+        and f"[type={kind}]" not in listened
+    ]
+    assert len(form.controls) >= 10 and not left_out

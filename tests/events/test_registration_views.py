@@ -207,7 +207,7 @@ def test_registering_from_a_card_returns_the_card_fragment(client, attendee):
 
 
 def test_cards_show_my_registrations_in_one_query_and_places_in_one_more(
-    client, attendee, django_assert_max_num_queries
+    client, attendee, django_assert_max_num_queries, a_whole_minute
 ):
     events = [EventFactory(capacity=1) for _ in range(3)]
     services.register(user=attendee, event=events[0])
