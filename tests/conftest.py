@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -40,6 +40,14 @@ def a_whole_minute():
     one page) would make them differ. The clock still runs, as cache versions need."""
     start = timezone.now().replace(second=0, microsecond=0) + timedelta(minutes=1)
     with time_machine.travel(start, tick=True):
+        yield
+
+
+@pytest.fixture
+def a_noon_in_2026():
+    """For tests with fixed dates in 2027: those are ahead, and in another year than
+    now, whenever the suite runs. The clock still runs."""
+    with time_machine.travel(datetime(2026, 6, 1, 12, tzinfo=UTC), tick=True):
         yield
 
 

@@ -3,7 +3,6 @@
 from datetime import UTC, datetime
 
 import pytest
-import time_machine
 from django.core import mail
 from django.urls import reverse
 
@@ -45,7 +44,7 @@ def test_the_footer_offers_the_other_language(client):
     assert '<span aria-current="true" lang="en">English</span>' in html
 
 
-@time_machine.travel(datetime(2026, 6, 1, 12, tzinfo=UTC), tick=True)  # the event's still ahead
+@pytest.mark.usefixtures("a_noon_in_2026")  # its event, in 2027, is still ahead
 def test_a_signed_in_persons_choice_is_kept_and_their_emails_follow_it(
     client, django_capture_on_commit_callbacks
 ):

@@ -4,7 +4,6 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core import mail
 from django.urls import reverse
 from icalendar import Calendar
@@ -16,21 +15,15 @@ from events.forms import EventForm
 from events.models import Event
 from tests.factories import EventFactory, UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("a_noon_in_2026")]
 
 OSLO, NEW_YORK, KOLKATA, TOKYO = (
     ZoneInfo(name) for name in ("Europe/Oslo", "America/New_York", "Asia/Kolkata", "Asia/Tokyo")
 )
 HX = {"HX-Request": "true"}
 # Dates in another year than the viewer's carry it. These tests' dates are in 2027, seen
-# from a noon in 2026 (below), so they carry it and are still ahead, whenever this runs.
+# from a noon in 2026 (a_noon_in_2026), so they carry it and are still ahead, whenever this runs.
 Y = " 2027"
-
-
-@pytest.fixture(autouse=True)
-def summer_2026():
-    with time_machine.travel(datetime(2026, 6, 1, 12, tzinfo=UTC), tick=True):
-        yield
 
 
 def utc(*args) -> datetime:
